@@ -1,0 +1,1 @@
+"""Observatoire ML: business logic, kept free of Streamlit except in lib/ui."""

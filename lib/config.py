@@ -1,0 +1,86 @@
+"""config.toml → typed, read-once settings."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_PATH = ROOT / "config.toml"
+
+
+@dataclass(frozen=True)
+class SecretRules:
+    """Statistical confidentiality thresholds (seed 000, INSEE rules)."""
+
+    seuil_diffusion: int = 5
+    seuil_commentaire_case: int = 30
+    seuil_commentaire_total: int = 100
+    population_commune_min: int = 2000
+    afficher_zeros: bool = True
+    selection_min: int = 100
+
+
+@dataclass(frozen=True)
+class CotraitanceSettings:
+    tolerance: float = 0.20
+    marge_enveloppe: float = 0.10
+    delai_acceptation_jours: int = 10
+    cible_premier_entretien_jours_ouvres: int = 5
+    poids_defm: float = 0.5
+
+
+@dataclass(frozen=True)
+class Settings:
+    titre: str
+    region_code: str
+    region_nom: str
+    source: str
+    database_url: str
+    demo_seed: int
+    demo_jeunes: int
+    demo_annee_debut: int
+    demo_annee_fin: int
+    secret: SecretRules
+    cotraitance: CotraitanceSettings
+    dispositifs: dict[str, str] = field(default_factory=dict)
+    fond_tuiles: str = ""
+
+
+def _resolve_db_url(url: str) -> str:
+    """Relative SQLite paths are relative to the project, not to the cwd."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(ROOT / url[len(prefix) :])
+    return url
+
+
+def load_settings(path: Path = CONFIG_PATH) -> Settings:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    app, db, demo = raw.get("app", {}), raw.get("database", {}), raw.get("demo", {})
+    url = os.environ.get("OBSERVATOIRE_DB_URL") or db.get("url", "sqlite:///data/observatoire.db")
+    jeunes = int(os.environ.get("OBSERVATOIRE_DEMO_JEUNES") or demo.get("jeunes", 30000))
+    return Settings(
+        titre=app.get("titre", "Observatoire ML"),
+        region_code=str(app.get("region_code", "73")),
+        region_nom=app.get("region_nom", "Midi-Pyrénées"),
+        source=app.get("source", ""),
+        database_url=_resolve_db_url(url),
+        demo_seed=int(demo.get("seed", 20100507)),
+        demo_jeunes=jeunes,
+        demo_annee_debut=int(demo.get("annee_debut", 2009)),
+        demo_annee_fin=int(demo.get("annee_fin", 2010)),
+        secret=SecretRules(**raw.get("secret", {})),
+        cotraitance=CotraitanceSettings(**raw.get("cotraitance", {})),
+        dispositifs=dict(raw.get("dispositifs", {})),
+        fond_tuiles=raw.get("carte", {}).get("fond_tuiles", ""),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this process, read once."""
+    return load_settings()

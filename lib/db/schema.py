@@ -1,0 +1,261 @@
+"""The schema of the regional warehouse (SQLAlchemy 2 declarative).
+
+Geometry is stored as GeoJSON text so the same schema runs on the embedded
+database and on PostgreSQL without PostGIS. Young people's records are
+pseudonymous: no name, no exact birth date (month only), no address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Region(Base):
+    __tablename__ = "region"
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(80))
+
+
+class Departement(Base):
+    __tablename__ = "departement"
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(80))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+
+
+class Commune(Base):
+    __tablename__ = "commune"
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(120))
+    dep_code: Mapped[str] = mapped_column(ForeignKey("departement.code"), index=True)
+    population: Mapped[int] = mapped_column(Integer)
+    qpv: Mapped[bool] = mapped_column(
+        Boolean, default=False
+    )  # has a priority urban district (ZUS/QPV)
+    zrr: Mapped[bool] = mapped_column(
+        Boolean, default=False
+    )  # rural revitalisation zone
+    geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON, EPSG:4326
+
+
+class MissionLocale(Base):
+    __tablename__ = "mission_locale"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(120))
+    dep_code: Mapped[str] = mapped_column(ForeignKey("departement.code"))
+
+
+class MlCommune(Base):
+    """Territory of each ML: the primary key on the commune makes it exactly one ML."""
+
+    __tablename__ = "ml_commune"
+    commune_code: Mapped[str] = mapped_column(
+        ForeignKey("commune.code"), primary_key=True
+    )
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
+
+
+class MlSite(Base):
+    __tablename__ = "ml_site"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
+    type: Mapped[str] = mapped_column(String(20))  # siège, antenne, permanence
+    nom: Mapped[str] = mapped_column(String(120))
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class Bassin(Base):
+    __tablename__ = "bassin"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(
+        String(120)
+    )  # "découpage de démonstration" or INSEE table name
+
+
+class BassinCommune(Base):
+    __tablename__ = "bassin_commune"
+    commune_code: Mapped[str] = mapped_column(
+        ForeignKey("commune.code"), primary_key=True
+    )
+    bassin_code: Mapped[str] = mapped_column(ForeignKey("bassin.code"), index=True)
+
+
+class Jeune(Base):
+    __tablename__ = "jeune"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
+    sexe: Mapped[str] = mapped_column(String(1))  # F / H
+    mois_naissance: Mapped[dt.date] = mapped_column(
+        Date
+    )  # first day of the birth month
+    niveau: Mapped[str] = mapped_column(String(8))  # VI, Vbis, V, IV, III+
+    qpv: Mapped[bool] = mapped_column(Boolean)
+    zrr: Mapped[bool] = mapped_column(Boolean)
+    date_premier_accueil: Mapped[dt.date] = mapped_column(Date, index=True)
+    indemnise: Mapped[bool] = mapped_column(Boolean)  # receives unemployment benefit
+    logement: Mapped[str] = mapped_column(String(30))
+    permis: Mapped[bool] = mapped_column(Boolean)
+    vehicule: Mapped[bool] = mapped_column(Boolean)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(20))  # entretien, atelier, information
+    __table_args__ = (Index("ix_contact_date_jeune", "date", "jeune_id"),)
+
+
+class Dispositif(Base):
+    """A young person's entry in a support scheme (CIVIS, PPAE co-traitance, ...)."""
+
+    __tablename__ = "dispositif"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"), index=True)
+    code: Mapped[str] = mapped_column(String(12), index=True)
+    date_entree: Mapped[dt.date] = mapped_column(Date)
+    date_sortie: Mapped[dt.date | None] = mapped_column(Date)
+    motif_sortie: Mapped[str | None] = mapped_column(String(60))
+    # co-traitance steps (PPAE only)
+    date_affectation: Mapped[dt.date | None] = mapped_column(Date)
+    date_acceptation: Mapped[dt.date | None] = mapped_column(Date)
+    date_initialisation: Mapped[dt.date | None] = mapped_column(Date)
+    date_premier_entretien: Mapped[dt.date | None] = mapped_column(Date)
+    etat: Mapped[str | None] = mapped_column(
+        String(30)
+    )  # accompagnement actif, alerte, suspension
+
+
+class Situation(Base):
+    __tablename__ = "situation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"), index=True)
+    type: Mapped[str] = mapped_column(
+        String(20)
+    )  # emploi, alternance, formation, immersion
+    contrat: Mapped[str | None] = mapped_column(
+        String(30)
+    )  # CDI, CDD, intérim, contrat aidé
+    date_debut: Mapped[dt.date] = mapped_column(Date)
+    date_fin: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class DefmJeunes(Base):
+    __tablename__ = "defm_jeunes"
+    ml_code: Mapped[str] = mapped_column(
+        ForeignKey("mission_locale.code"), primary_key=True
+    )
+    mois: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # last day of month
+    effectif: Mapped[int] = mapped_column(Integer)
+
+
+class CleActivite(Base):
+    __tablename__ = "cle_activite"
+    ml_code: Mapped[str] = mapped_column(
+        ForeignKey("mission_locale.code"), primary_key=True
+    )
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cle: Mapped[float] = mapped_column(Float)  # share, sums to 1 over the region
+
+
+class EnveloppeCotraitance(Base):
+    __tablename__ = "enveloppe_cotraitance"
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enveloppe: Mapped[int] = mapped_column(Integer)
+
+
+class RepartitionValidee(Base):
+    """A répartition of the envelope validated by an administrator (kept per year)."""
+
+    __tablename__ = "repartition_validee"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, index=True)
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"))
+    enveloppe: Mapped[int] = mapped_column(Integer)
+    poids_defm: Mapped[float] = mapped_column(Float)
+    cle: Mapped[float] = mapped_column(Float)
+    quota: Mapped[int] = mapped_column(Integer)
+    valide_par: Mapped[str] = mapped_column(String(80))
+    valide_le: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class PartenariatValeur(Base):
+    """Partnership indicator value per ML and quarter; a correction adds a row, never erases."""
+
+    __tablename__ = "partenariat_valeur"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicateur: Mapped[str] = mapped_column(String(40), index=True)
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"))
+    trimestre: Mapped[str] = mapped_column(String(7))  # 2010-T1
+    valeur: Mapped[float] = mapped_column(Float)
+    saisi_par: Mapped[str] = mapped_column(String(80))
+    saisi_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    remplace_id: Mapped[int | None] = mapped_column(ForeignKey("partenariat_valeur.id"))
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PartenariatCommentaire(Base):
+    __tablename__ = "partenariat_commentaire"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trimestre: Mapped[str] = mapped_column(String(7))
+    ml_code: Mapped[str | None] = mapped_column(String(12))  # None = region
+    texte: Mapped[str] = mapped_column(Text)
+    auteur: Mapped[str] = mapped_column(String(80))
+    saisi_le: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(255))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20))  # ok, refusé
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    user: Mapped[str] = mapped_column(String(80))
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditLog(Base):
+    """Every import, export and login leaves a line here."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class DataVersion(Base):
+    """Bumped on every write; caches key on it so a refresh invalidates them."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("id"),)

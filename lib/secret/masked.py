@@ -1,0 +1,60 @@
+"""The only type that lib/ui and lib/export accept: a table already masked.
+
+A MaskedTable never holds the true value of a hidden cell: where `status` is not
+"ok" every value column is NaN. Building one by hand outside lib/secret is a bug;
+use `protect` (counts of people) or `declare_public` (figures that count no one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+Status = Literal["ok", "primary", "secondary"]
+TOTAL = "Total"
+STATUS = "status"
+HIDDEN_MARK = "s"
+LEGEND = "s : secret statistique (case de moins de 5 personnes, ou case masquée pour qu'on ne puisse pas la recalculer)"
+
+
+@dataclass(frozen=True)
+class MaskedTable:
+    table: pd.DataFrame
+    dims: tuple[str, ...]
+    count: str
+    value_columns: tuple[str, ...]
+    commentable: bool
+    reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    sensitive: bool = True  # False: figures that count no one (meetings, agents), shown as they are
+    labels: dict[str, str] = field(default_factory=dict)  # column → French label
+
+    def __post_init__(self) -> None:
+        hidden = self.table[STATUS] != "ok"
+        for col in self.value_columns:
+            if self.table.loc[hidden, col].notna().any():
+                raise ValueError(f"valeur masquée encore présente dans la colonne {col!r}")
+
+    @property
+    def hidden_count(self) -> int:
+        return int((self.table[STATUS] != "ok").sum())
+
+    def cells(self) -> pd.DataFrame:
+        """Interior cells only (no margin)."""
+        t = self.table
+        mask = pd.Series(True, index=t.index)
+        for d in self.dims:
+            mask &= t[d].astype(str) != TOTAL
+        return t[mask]
+
+    def grand_total(self) -> pd.Series:
+        t = self.table
+        mask = pd.Series(True, index=t.index)
+        for d in self.dims:
+            mask &= t[d].astype(str) == TOTAL
+        return t[mask].iloc[0]
+
+    def label(self, col: str) -> str:
+        return self.labels.get(col, col)
