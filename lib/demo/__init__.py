@@ -1,0 +1,1 @@
+"""The demo region: Midi-Pyrénées 2010, calibrated on seed 002."""
