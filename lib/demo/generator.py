@@ -23,7 +23,12 @@ from lib.demo.seed_figures import (
 
 NIVEAUX = ("VI", "Vbis", "V", "IV", "III+")
 P_NIVEAUX = (0.08, 0.07, 0.34, 0.26, 0.25)
-LOGEMENTS = ("Chez les parents", "Logement autonome", "Hébergé (famille, amis)", "Foyer ou logement précaire")
+LOGEMENTS = (
+    "Chez les parents",
+    "Logement autonome",
+    "Hébergé (famille, amis)",
+    "Foyer ou logement précaire",
+)
 P_LOGEMENTS = (0.55, 0.25, 0.13, 0.07)
 CONTACT_TYPES = ("entretien", "atelier", "information")
 P_CONTACTS = (0.70, 0.20, 0.10)
@@ -32,7 +37,11 @@ P_SITUATIONS = (0.50, 0.12, 0.28, 0.10)
 CONTRATS = ("CDI", "CDD", "Intérim", "Contrat aidé")
 P_CONTRATS = (0.15, 0.40, 0.25, 0.20)
 ETATS = ("accompagnement actif", "alerte", "suspension")
-MOTIFS_SORTIE_PPAE = ("6 mois hors liste", "déménagement hors territoire", "26 ans atteints")
+MOTIFS_SORTIE_PPAE = (
+    "6 mois hors liste",
+    "déménagement hors territoire",
+    "26 ans atteints",
+)
 MOTIFS_SORTIE_CIVIS = ("emploi durable", "fin de contrat", "abandon", "26 ans atteints")
 
 # Co-traitance 2010: realisation against quota per ML (some above, some below) and
@@ -43,7 +52,10 @@ DRIFT_2010 = {
     "ML31T": (1.02, 0.52),
     "ML31": (1.26, 0.55),  # well above: outside the +20 % tolerance
     "ML32": (0.92, 0.50),
-    "ML46": (1.00, 0.80),  # consumes its envelope early (seed 004: envelopes used up in H1)
+    "ML46": (
+        1.00,
+        0.80,
+    ),  # consumes its envelope early (seed 004: envelopes used up in H1)
     "ML65": (1.08, 0.50),
     "ML81N": (0.88, 0.47),
     "ML81S": (1.05, 0.50),
@@ -107,7 +119,9 @@ def _working_days_after(dates: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def generate_jeunes(rng: np.random.Generator, communes: pd.DataFrame, n: int) -> pd.DataFrame:
     weights = np.array([(m.part_defm + m.cle_activite_2010) / 2 for m in SEED_MLS])
-    ml = np.array([m.code for m in SEED_MLS], dtype=object)[rng.choice(len(SEED_MLS), size=n, p=weights / weights.sum())]
+    ml = np.array([m.code for m in SEED_MLS], dtype=object)[
+        rng.choice(len(SEED_MLS), size=n, p=weights / weights.sum())
+    ]
     commune = _assign_communes(rng, communes, ml)
     first = _first_reception_dates(rng, n)
     age_days = rng.normal(20.3, 2.1, n).clip(16.0, 25.95) * 365.25
@@ -146,7 +160,11 @@ def generate_contacts(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.Data
     date = np.busday_offset(first + offset.astype("timedelta64[D]"), 0, roll="forward").astype("datetime64[D]")
     keep = date <= END
     return pd.DataFrame(
-        {"jeune_id": jid[keep], "date": date[keep], "type": _choice(rng, CONTACT_TYPES, P_CONTACTS, int(keep.sum()))}
+        {
+            "jeune_id": jid[keep],
+            "date": date[keep],
+            "type": _choice(rng, CONTACT_TYPES, P_CONTACTS, int(keep.sum())),
+        }
     )
 
 
@@ -167,7 +185,11 @@ def _cotraitance(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.DataFrame
     idx = np.sort(np.concatenate(chosen))
     n = len(idx)
     first_interview = first[idx]
-    delay = rng.choice([2, 3, 4, 5, 6, 7, 9, 12], size=n, p=[0.12, 0.2, 0.22, 0.18, 0.1, 0.08, 0.06, 0.04])
+    delay = rng.choice(
+        [2, 3, 4, 5, 6, 7, 9, 12],
+        size=n,
+        p=[0.12, 0.2, 0.22, 0.18, 0.1, 0.08, 0.06, 0.04],
+    )
     # affectation = first interview minus `delay` working days
     affect = np.busday_offset(first_interview, -delay, roll="backward")
     accept_delay = rng.integers(0, 4, n)
@@ -184,14 +206,16 @@ def _cotraitance(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.DataFrame
             "code": "PPAE",
             "date_entree": entree,
             "date_sortie": pd.Series(exit_date).where(exited & ~not_accepted, pd.NaT),
-            "motif_sortie": np.where(exited & ~not_accepted, _choice(rng, MOTIFS_SORTIE_PPAE, (0.7, 0.2, 0.1), n), None),
+            "motif_sortie": np.where(
+                exited & ~not_accepted,
+                _choice(rng, MOTIFS_SORTIE_PPAE, (0.7, 0.2, 0.1), n),
+                None,
+            ),
             "date_affectation": affect,
             "date_acceptation": pd.Series(accept).where(~not_accepted, pd.NaT),
             "date_initialisation": pd.Series(init).where(~not_accepted, pd.NaT),
             "date_premier_entretien": pd.Series(first_interview).where(~not_accepted, pd.NaT),
-            "etat": np.where(
-                not_accepted | exited, None, _choice(rng, ETATS, (0.76, 0.15, 0.09), n)
-            ),
+            "etat": np.where(not_accepted | exited, None, _choice(rng, ETATS, (0.76, 0.15, 0.09), n)),
         }
     )
 
@@ -210,7 +234,9 @@ def _civis(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.DataFrame:
             "date_entree": entree[keep],
             "date_sortie": pd.Series(sortie[keep]).where(sortie_ok[keep], pd.NaT),
             "motif_sortie": np.where(
-                sortie_ok[keep], _choice(rng, MOTIFS_SORTIE_CIVIS, (0.35, 0.35, 0.25, 0.05), int(keep.sum())), None
+                sortie_ok[keep],
+                _choice(rng, MOTIFS_SORTIE_CIVIS, (0.35, 0.35, 0.25, 0.05), int(keep.sum())),
+                None,
             ),
         }
     )
@@ -246,7 +272,11 @@ def generate_defm(rng: np.random.Generator) -> pd.DataFrame:
     for m in SEED_MLS:
         dec08 = m.defm_dec_2009 / (1 + DEFM_EVOLUTION_2009)
         t = np.arange(len(months))
-        trend = np.where(t <= 11, dec08 * (1 + DEFM_EVOLUTION_2009) ** ((t + 1) / 12), m.defm_dec_2009 * 1.002 ** (t - 11))
+        trend = np.where(
+            t <= 11,
+            dec08 * (1 + DEFM_EVOLUTION_2009) ** ((t + 1) / 12),
+            m.defm_dec_2009 * 1.002 ** (t - 11),
+        )
         season = 1 + 0.025 * np.sin(2 * np.pi * (t - 2) / 12) * (t != 11)
         noise = 1 + rng.normal(0, 0.006, len(t)) * (t != 11)
         values = np.round(trend * season * noise).astype(int)

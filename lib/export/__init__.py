@@ -1,0 +1,1 @@
+"""Exports: they accept only masked objects, like the screen."""

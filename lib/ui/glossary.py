@@ -1,0 +1,69 @@
+"""Every acronym and indicator shown on screen, explained in plain French."""
+
+from __future__ import annotations
+
+import html
+import re
+
+ACRONYMES: dict[str, str] = {
+    "ML": "Mission locale : structure qui accompagne les jeunes de 16 à 25 ans "
+    "vers l'emploi et l'autonomie.",
+    "PAIO": "Permanence d'accueil, d'information et d'orientation : petite structure jouant le rôle d'une mission locale.",
+    "ARML": "Association régionale des missions locales : elle anime le réseau et administre l'entrepôt régional.",
+    "DEFM": "Demandeurs d'emploi en fin de mois inscrits à Pôle emploi ; « DEFM jeunes » : ceux de moins de 26 ans.",
+    "PPAE": "Projet personnalisé d'accès à l'emploi : Pôle emploi confie le jeune à la mission locale (co-traitance).",
+    "CIVIS": "Contrat d'insertion dans la vie sociale : accompagnement renforcé des jeunes (2005-2016).",
+    "PACEA": "Parcours contractualisé d'accompagnement vers l'emploi et l'autonomie (depuis 2017).",
+    "GJ": "Garantie jeunes : accompagnement intensif avec allocation (2013-2021).",
+    "CEJ": "Contrat d'engagement jeune : accompagnement intensif avec allocation (depuis 2022).",
+    "QPV": "Quartier prioritaire de la politique de la ville (anciennement ZUS).",
+    "ZUS": "Zone urbaine sensible : quartier prioritaire jusqu'en 2014 (aujourd'hui QPV).",
+    "ZRR": "Zone de revitalisation rurale : communes rurales aidées.",
+    "MRS": "Méthode de recrutement par simulation : évaluation des habiletés proposée par Pôle emploi.",
+    "MER": "Mise en relation : un jeune est proposé à un employeur pour une offre d'emploi.",
+    "DREETS": "Direction régionale de l'économie, de l'emploi, du travail et des solidarités "
+    "(anciennement DIRECCTE).",
+    "DIRECCTE": "Direction régionale des entreprises, de la concurrence, de la consommation, du travail et de l'emploi.",
+    "INSEE": "Institut national de la statistique et des études économiques.",
+}
+
+TERMES: dict[str, str] = {
+    "Jeunes suivis": "Jeunes ayant eu au moins un entretien ou un atelier avec la mission locale pendant la période.",
+    "Premiers accueils": "Jeunes venus pour la première fois dans une mission locale pendant la période.",
+    "Co-traitance": "Pôle emploi confie un jeune demandeur d'emploi à la mission locale (PPAE) ; "
+    "chaque année une enveloppe régionale d'entrées est répartie entre les missions locales.",
+    "Enveloppe": "Nombre d'entrées en co-traitance prévu pour l'année dans la région.",
+    "Clé activité / résultat": "Part de chaque mission locale fixée par le comité de pilotage (somme : 100 %).",
+    "Clé de répartition": "Moyenne de la part des DEFM jeunes de la mission locale et de sa clé activité / résultat.",
+    "Quota": "Enveloppe × clé de répartition, arrondi pour que la somme des quotas égale l'enveloppe.",
+    "Taux de réalisation": "Entrées réalisées ÷ quota (au prorata du temps écoulé ou de l'année).",
+    "Tolérance": "Écart accepté nationalement entre entrées et quota : ±20 %.",
+    "Bassin d'emploi": "Zone où la plupart des actifs résident et travaillent (zone d'emploi de l'INSEE). "
+    "Un bassin ne suit pas les limites des missions locales.",
+    "Niveau de formation": "VI et Vbis : sans qualification ; V : CAP/BEP ; IV : baccalauréat ; "
+    "III et plus : bac + 2 et au-delà.",
+    "Secret statistique": "« s » : case masquée parce qu'elle compte moins de 5 personnes, ou parce qu'elle "
+    "permettrait de recalculer une case masquée à partir des totaux.",
+    "Non commentable": "Une table n'est pas commentée si une de ses cases compte moins de 30 personnes ou si son "
+    "total est inférieur à 100 : les écarts pourraient être dus au hasard.",
+    "Comité de pilotage": "État, Région, Pôle emploi et ARML : il suit la convention chaque trimestre.",
+    "Découpage de démonstration": "Les bassins de la démonstration regroupent des communes autour des villes "
+    "principales ; ce ne sont pas les zones d'emploi officielles de l'INSEE.",
+}
+
+_PATTERN = re.compile(r"\b(" + "|".join(sorted(ACRONYMES, key=len, reverse=True)) + r")\b")
+
+
+def explain(text: str) -> str:
+    """HTML with each known acronym wrapped in an <abbr> tooltip (text is escaped first)."""
+    escaped = html.escape(text)
+    return _PATTERN.sub(
+        lambda m: f'<abbr title="{html.escape(ACRONYMES[m.group(1)])}">{m.group(1)}</abbr>',
+        escaped,
+    )
+
+
+def help_for(*words: str) -> str:
+    """Tooltip text for a widget or figure: the definitions of the given terms/acronyms."""
+    parts = [TERMES.get(w) or ACRONYMES.get(w) for w in words]
+    return "\n\n".join(p for p in parts if p)

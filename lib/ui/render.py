@@ -1,0 +1,223 @@
+"""Put masked tables, figures and charts on screen. Accepts MaskedTable only.
+
+Hidden values are NaN in a MaskedTable, so nothing built here can carry them:
+tables show "s", charts drop the point and say so, exports carry the same masks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib.db.engine import get_engine, log_action
+from lib.export.tables import display_frame, to_csv, to_xlsx
+from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
+from lib.ui.glossary import explain, help_for
+
+NBSP = "\u202f"
+
+
+def _require_masked(obj: object) -> MaskedTable:
+    if not isinstance(obj, MaskedTable):
+        raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
+    return obj
+
+
+def fmt_number(v: float | None, decimals: int = 0, suffix: str = "") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return HIDDEN_MARK
+    s = f"{v:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return s + suffix
+
+
+def badge(masked: MaskedTable) -> None:
+    """ "Non commentable" badge with its reason, next to a table or chart failing rules 2 or 3."""
+    _require_masked(masked)
+    if not masked.commentable:
+        st.markdown(
+            f":orange-badge[Non commentable] <small>{'; '.join(masked.reasons)}</small>",
+            unsafe_allow_html=True,
+            help=help_for("Non commentable"),
+        )
+    for note in masked.notes:
+        st.caption(note)
+
+
+def key_figure(
+    label: str,
+    masked: MaskedTable,
+    column: str | None = None,
+    help: str | None = None,  # noqa: A002 (Streamlit's name)
+    delta: MaskedTable | None = None,
+    suffix: str = "",
+) -> None:
+    """One figure (a 0-dimension MaskedTable): "s" when hidden."""
+    _require_masked(masked)
+    col = column or masked.count
+    v = masked.grand_total()[col]
+    delta_txt = None
+    if delta is not None:
+        d = _require_masked(delta).grand_total()[delta.value_columns[-1]]
+        if not pd.isna(d):
+            delta_txt = fmt_number(d * 100, 1, " %") if abs(d) < 10 else fmt_number(d)
+    st.metric(label, fmt_number(v, suffix=suffix), delta=delta_txt, help=help)
+
+
+def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto") -> None:
+    """A masked table with its legend, badge and downloads."""
+    _require_masked(masked)
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    badge(masked)
+    frame = display_frame(masked)
+    for col in masked.value_columns:
+        label = masked.label(col)
+        frame[label] = [fmt_number(x, _decimals(masked, col)) if x != HIDDEN_MARK else x for x in frame[label]]
+    st.dataframe(frame, hide_index=True, use_container_width=True, height=height)
+    if masked.hidden_count:
+        st.caption(LEGEND)
+    downloads(masked, title, key)
+
+
+def _decimals(masked: MaskedTable, col: str) -> int:
+    return 0 if col == masked.count else 1
+
+
+def downloads(masked: MaskedTable, title: str, key: str) -> None:
+    _require_masked(masked)
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(
+        "Télécharger (CSV)",
+        to_csv(masked, title),
+        f"{key}.csv",
+        "text/csv",
+        key=f"{key}-csv",
+        on_click=_log_export,
+        args=(title, "csv"),
+    )
+    c2.download_button(
+        "Télécharger (Excel)",
+        to_xlsx(masked, title),
+        f"{key}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        on_click=_log_export,
+        args=(title, "xlsx"),
+    )
+
+
+def _log_export(title: str, fmt: str) -> None:
+    user = st.session_state.get("utilisateur", "anonyme")
+    with get_engine().begin() as conn:
+        log_action(conn, user, "export", f"{fmt} : {title}")
+
+
+def _chart_frame(masked: MaskedTable, x: str, color: str | None, value: str) -> tuple[pd.DataFrame, int]:
+    """Interior cells only; hidden points removed so they never reach the browser."""
+    t = masked.cells() if color else masked.table[masked.table[x].astype(str) != TOTAL]
+    if not color:
+        for d in masked.dims:
+            if d != x:
+                t = t[t[d].astype(str) == TOTAL]
+    hidden = int(t[value].isna().sum())
+    return t[t[value].notna()], hidden
+
+
+def bar_chart(
+    masked: MaskedTable,
+    x: str,
+    title: str,
+    color: str | None = None,
+    value: str | None = None,
+    horizontal: bool = False,
+    percent: bool = False,
+) -> None:
+    _require_masked(masked)
+    value = value or masked.count
+    data, hidden = _chart_frame(masked, x, color, value)
+    fig = go.Figure()
+    groups: Sequence[tuple[str | None, pd.DataFrame]] = (
+        [(str(k), g) for k, g in data.groupby(color, sort=False, observed=True)] if color else [(None, data)]
+    )
+    for name, g in groups:
+        xs, ys = g[x].astype(str).tolist(), g[value].tolist()
+        text = [fmt_number(v * 100 if percent else v, 1 if percent else 0, " %" if percent else "") for v in ys]
+        fig.add_bar(
+            x=ys if horizontal else xs,
+            y=xs if horizontal else ys,
+            name=name,
+            orientation="h" if horizontal else "v",
+            text=text,
+            hovertemplate="%{text}<extra>" + (name or "") + "</extra>",
+        )
+    _finish(
+        fig,
+        masked,
+        title,
+        hidden,
+        x_label=masked.label(x),
+        y_label=masked.label(value),
+        percent=percent,
+    )
+
+
+def line_chart(
+    masked: MaskedTable,
+    x: str,
+    title: str,
+    color: str | None = None,
+    value: str | None = None,
+) -> None:
+    """A time series; a hidden month is a gap in the line, never an interpolated value."""
+    _require_masked(masked)
+    value = value or masked.count
+    t = masked.cells() if color else masked.table[masked.table[x].astype(str) != TOTAL]
+    if not color:
+        for d in masked.dims:
+            if d != x:
+                t = t[t[d].astype(str) == TOTAL]
+    hidden = int(t[value].isna().sum())
+    fig = go.Figure()
+    groups = [(str(k), g) for k, g in t.groupby(color, sort=False, observed=True)] if color else [(None, t)]
+    for name, g in groups:
+        ys = [None if pd.isna(v) else float(v) for v in g[value]]  # None = gap, the value is not there
+        fig.add_scatter(
+            x=g[x].astype(str).tolist(),
+            y=ys,
+            name=name,
+            mode="lines+markers",
+            connectgaps=False,
+            text=[fmt_number(v) for v in ys],
+            hovertemplate="%{x} : %{text}<extra>" + (name or "") + "</extra>",
+        )
+    _finish(fig, masked, title, hidden, x_label=masked.label(x), y_label=masked.label(value))
+
+
+def _finish(
+    fig: go.Figure,
+    masked: MaskedTable,
+    title: str,
+    hidden: int,
+    x_label: str,
+    y_label: str,
+    percent: bool = False,
+) -> None:
+    fig.update_layout(
+        title=title,
+        height=380,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title=x_label,
+        yaxis_title=y_label,
+        separators=", ",
+        legend={"orientation": "h", "y": -0.2},
+        font={"size": 14},
+    )
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    badge(masked)
+    st.plotly_chart(fig, use_container_width=True, config={"displaylogo": False, "locale": "fr"})
+    if hidden:
+        st.caption(f"{hidden} valeur(s) non représentée(s) : secret statistique.")
