@@ -7,6 +7,7 @@ import streamlit as st
 from lib.config import settings
 from lib.db.engine import get_engine
 from lib.demo.load import is_loaded, load_demo
+from lib.ui.session import login_box
 
 st.set_page_config(page_title="Observatoire ML", page_icon="📊", layout="wide")
 
@@ -34,4 +35,6 @@ PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon="🏠", default=True),
     st.Page("pages/glossaire.py", title="Glossaire", icon="📖"),
 ]
-st.navigation(PAGES).run()
+nav = st.navigation(PAGES)
+login_box()
+nav.run()

@@ -1,0 +1,58 @@
+"""Login form in the sidebar; every login and failed attempt goes to the audit log."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.auth import User, authenticate
+from lib.db.engine import get_engine, log_action
+
+
+def _secrets() -> dict:
+    try:
+        return dict(st.secrets)
+    except Exception:  # noqa: BLE001 (no secrets file: no named accounts)
+        return {}
+
+
+def current_user() -> User | None:
+    return st.session_state.get("user")
+
+
+def login_box() -> User | None:
+    user = current_user()
+    with st.sidebar.expander("Connexion" if user is None else f"Connecté : {user.login} ({user.role})"):
+        if user is not None:
+            if st.button("Se déconnecter", key="logout"):
+                _log(user.login, "déconnexion", "")
+                st.session_state.pop("user", None)
+                st.rerun()
+            return user
+        with st.form("login", clear_on_submit=True):
+            login = st.text_input("Identifiant")
+            password = st.text_input("Mot de passe", type="password")
+            if st.form_submit_button("Se connecter"):
+                found = authenticate(login, password, _secrets())
+                if found is None:
+                    _log(login[:80] or "?", "connexion refusée", "identifiant ou mot de passe incorrect")
+                    st.error("Identifiant ou mot de passe incorrect.")
+                else:
+                    st.session_state["user"] = found
+                    st.session_state["utilisateur"] = found.login
+                    _log(found.login, "connexion", found.role)
+                    st.rerun()
+    return None
+
+
+def _log(user: str, action: str, detail: str) -> None:
+    with get_engine().begin() as conn:
+        log_action(conn, user, action, detail)
+
+
+def require(role: str) -> User | None:
+    """The user if they hold `role`, else an explanation on screen and None."""
+    user = current_user()
+    if user is None or not user.can(role):
+        st.info(f"Cette action demande d'être connecté avec le rôle « {role} » (menu Connexion, à gauche).")
+        return None
+    return user
