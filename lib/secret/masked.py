@@ -8,9 +8,12 @@ use `protect` (counts of people) or `declare_public` (figures that count no one)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from lib.secret.layout import Layout
 
 Status = Literal["ok", "primary", "secondary"]
 TOTAL = "Total"
@@ -30,6 +33,10 @@ class MaskedTable:
     notes: tuple[str, ...] = ()
     sensitive: bool = True  # False: figures that count no one (meetings, agents), shown as they are
     labels: dict[str, str] = field(default_factory=dict)  # column → French label
+    # dimension → its labels in display order (categories, then subtotals, then "Total")
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the table's structure (margins, subtotals, grouped categories): used by audit and derived figures
+    layout: Layout | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hidden = self.table[STATUS] != "ok"
@@ -42,11 +49,11 @@ class MaskedTable:
         return int((self.table[STATUS] != "ok").sum())
 
     def cells(self) -> pd.DataFrame:
-        """Interior cells only (no margin)."""
+        """Interior cells only (no margin, no hierarchy subtotal)."""
         t = self.table
         mask = pd.Series(True, index=t.index)
         for d in self.dims:
-            mask &= t[d].astype(str) != TOTAL
+            mask &= ~t[d].astype(str).isin([TOTAL, *self.subtotals(d)])
         return t[mask]
 
     def grand_total(self) -> pd.Series:
@@ -58,3 +65,9 @@ class MaskedTable:
 
     def label(self, col: str) -> str:
         return self.labels.get(col, col)
+
+    def subtotals(self, dim: str) -> tuple[str, ...]:
+        """Labels of `dim` that are hierarchy subtotals (e.g. départements), neither category nor Total."""
+        if self.layout is None or dim not in self.layout.dims:
+            return ()
+        return self.layout.axes[self.layout.dims.index(dim)].subtotals
