@@ -1,15 +1,18 @@
 """Statistical confidentiality: the single chokepoint between counts and screens.
 
 protect()        counts of people → MaskedTable (primary + secondary suppression, margins, subtotals)
-audit()          LP check that no hidden cell can be recomputed
+audit()          LP check that no hidden cell can be recomputed from what is published
 declare_public() figures that count no one (meetings, agents) → MaskedTable shown as is
 with_share(), rate(), evolution(), mean()   derived figures, hidden with what they are built from
-check_commune_selection(), small_selection_message()   rules 4 and "selection too small" for filters
+check_commune_selection(), small_selection_message()   rule 4 and too-small selections, for filters
 """
 
 from lib.secret.audit import AuditReport, audit
+from lib.secret.derived import evolution, mean, rate, with_share
 from lib.secret.masked import HIDDEN_MARK, LEGEND, STATUS, TOTAL, MaskedTable
 from lib.secret.protect import protect
+from lib.secret.public import declare_public
+from lib.secret.selection import check_commune_selection, small_selection_message
 
 __all__ = [
     "HIDDEN_MARK",
@@ -19,5 +22,12 @@ __all__ = [
     "AuditReport",
     "MaskedTable",
     "audit",
+    "check_commune_selection",
+    "declare_public",
+    "evolution",
+    "mean",
     "protect",
+    "rate",
+    "small_selection_message",
+    "with_share",
 ]
