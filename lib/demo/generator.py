@@ -199,12 +199,11 @@ def _cotraitance(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.DataFrame
     exited = rng.random(n) < 0.35
     exit_date = first_interview + rng.integers(90, 330, n).astype("timedelta64[D]")
     exited &= exit_date <= END
-    entree = pd.Series(affect).where(~not_accepted, pd.NaT)
     return pd.DataFrame(
         {
             "jeune_id": jeunes["id"].to_numpy()[idx],
             "code": "PPAE",
-            "date_entree": entree,
+            "date_entree": affect,  # entry in co-traitance = affectation (step 1)
             "date_sortie": pd.Series(exit_date).where(exited & ~not_accepted, pd.NaT),
             "motif_sortie": np.where(
                 exited & ~not_accepted,

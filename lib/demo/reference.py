@@ -47,7 +47,7 @@ def reference() -> Reference:
     )
     sites = geo.ml_sites().reset_index(drop=True)
     sites.insert(0, "id", np.arange(1, len(sites) + 1))
-    names = geo.demo_bassin_names()
+    names = geo.DEMO_BASSIN_NOMS
     return Reference(
         regions=pd.DataFrame([{"code": geo.REGION_CODE, "nom": geo.REGION_NOM}]),
         departements=pd.DataFrame(
