@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from lib.config import settings
@@ -32,8 +34,8 @@ def ensure_database() -> None:
 ensure_database()
 
 PAGES = [
-    st.Page("pages/accueil.py", title="Accueil", icon="🏠", default=True),
-    st.Page("pages/glossaire.py", title="Glossaire", icon="📖"),
+    st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
+    st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
 ]
 nav = st.navigation(PAGES)
 login_box()

@@ -21,6 +21,7 @@ MOIS = (
     "novembre",
     "décembre",
 )
+MOIS_COURT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 KINDS = {
     "mois": "Mois",
     "trimestre": "Trimestre",

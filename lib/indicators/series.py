@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.indicators.data import Warehouse
+from lib.indicators.periods import MOIS_COURT
 from lib.indicators.scope import Scope
 
 
@@ -23,5 +24,12 @@ def monthly_activity(w: Warehouse, scope: Scope, start: pd.Timestamp, end: pd.Ti
             "Premiers accueils": accueils.reindex(months, fill_value=0),
         }
     )
+    frame.index = [month_label(m) for m in months]
     frame.index.name = "mois"
     return frame.reset_index().melt(id_vars="mois", var_name="mesure", value_name="n")
+
+
+def month_label(yyyy_mm: str) -> str:
+    """ "2010-03" → "mars 2010"."""
+    year, month = yyyy_mm.split("-")
+    return f"{MOIS_COURT[int(month) - 1]} {year}"

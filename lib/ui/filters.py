@@ -49,7 +49,9 @@ def scope_selector(w: Warehouse) -> Scope:
 def period_selector(w: Warehouse) -> Period:
     years = sorted(w.jeunes["date_premier_accueil"].dt.year.unique().tolist())
     years = [y for y in years if y >= 2009] or years
-    kind = st.sidebar.selectbox("Période", list(KINDS), format_func=KINDS.get, key="periode_type")
+    kind = st.sidebar.selectbox(
+        "Période", list(KINDS), index=2, format_func=KINDS.get, key="periode_type"
+    )  # the year by default: what the comité reviews
     year = st.sidebar.selectbox("Année", years, index=len(years) - 1, key="periode_annee")
     if kind == "trimestre":
         idx = st.sidebar.selectbox(

@@ -6,8 +6,7 @@ import html
 import re
 
 ACRONYMES: dict[str, str] = {
-    "ML": "Mission locale : structure qui accompagne les jeunes de 16 à 25 ans "
-    "vers l'emploi et l'autonomie.",
+    "ML": "Mission locale : structure qui accompagne les jeunes de 16 à 25 ans vers l'emploi et l'autonomie.",
     "PAIO": "Permanence d'accueil, d'information et d'orientation : petite structure jouant le rôle d'une mission locale.",
     "ARML": "Association régionale des missions locales : elle anime le réseau et administre l'entrepôt régional.",
     "DEFM": "Demandeurs d'emploi en fin de mois inscrits à Pôle emploi ; « DEFM jeunes » : ceux de moins de 26 ans.",
@@ -21,8 +20,7 @@ ACRONYMES: dict[str, str] = {
     "ZRR": "Zone de revitalisation rurale : communes rurales aidées.",
     "MRS": "Méthode de recrutement par simulation : évaluation des habiletés proposée par Pôle emploi.",
     "MER": "Mise en relation : un jeune est proposé à un employeur pour une offre d'emploi.",
-    "DREETS": "Direction régionale de l'économie, de l'emploi, du travail et des solidarités "
-    "(anciennement DIRECCTE).",
+    "DREETS": "Direction régionale de l'économie, de l'emploi, du travail et des solidarités (anciennement DIRECCTE).",
     "DIRECCTE": "Direction régionale des entreprises, de la concurrence, de la consommation, du travail et de l'emploi.",
     "INSEE": "Institut national de la statistique et des études économiques.",
 }

@@ -76,7 +76,7 @@ def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto")
     for col in masked.value_columns:
         label = masked.label(col)
         frame[label] = [fmt_number(x, _decimals(masked, col)) if x != HIDDEN_MARK else x for x in frame[label]]
-    st.dataframe(frame, hide_index=True, use_container_width=True, height=height)
+    st.dataframe(frame, hide_index=True, width="stretch", height=height)
     if masked.hidden_count:
         st.caption(LEGEND)
     downloads(masked, title, key)
@@ -193,7 +193,8 @@ def line_chart(
             text=[fmt_number(v) for v in ys],
             hovertemplate="%{x} : %{text}<extra>" + (name or "") + "</extra>",
         )
-    _finish(fig, masked, title, hidden, x_label=masked.label(x), y_label=masked.label(value))
+    fig.update_xaxes(type="category")  # month labels are already French text
+    _finish(fig, masked, title, hidden, x_label=masked.label(x), y_label=y_label)
 
 
 def _finish(
@@ -218,6 +219,6 @@ def _finish(
     if percent:
         fig.update_yaxes(tickformat=".0%")
     badge(masked)
-    st.plotly_chart(fig, use_container_width=True, config={"displaylogo": False, "locale": "fr"})
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "fr"})
     if hidden:
         st.caption(f"{hidden} valeur(s) non représentée(s) : secret statistique.")
