@@ -14,21 +14,30 @@ from lib.ui.session import login_box
 st.set_page_config(page_title="Observatoire ML", page_icon="📊", layout="wide")
 
 
+@st.cache_resource
+def _first_start_lock() -> threading.Lock:
+    """One lock per server process: two browsers opening at once must not load the demo twice."""
+    return threading.Lock()
+
+
+def _loaded() -> bool:
+    try:
+        return is_loaded(get_engine())
+    except Exception:  # noqa: BLE001 (no schema yet)
+        return False
+
+
 def ensure_database() -> None:
     """On first start, create the embedded database and load the demo region, with progress."""
-    engine = get_engine()
-    try:
-        loaded = is_loaded(engine)
-    except Exception:  # noqa: BLE001 (no schema yet)
-        loaded = False
-    if loaded:
+    if _loaded():
         return
-    bar = st.progress(
-        0.0,
-        text="Première ouverture : création de la base et chargement de la région de démonstration…",
-    )
-    load_demo(engine, settings(), progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
-    bar.empty()
+    with _first_start_lock():
+        if _loaded():  # another session loaded it while we waited
+            return
+        text = "Première ouverture : création de la base et chargement de la région de démonstration…"
+        bar = st.progress(0.0, text=text)
+        load_demo(get_engine(), settings(), progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        bar.empty()
 
 
 ensure_database()

@@ -170,6 +170,7 @@ def line_chart(
     title: str,
     color: str | None = None,
     value: str | None = None,
+    y_label: str = "Nombre de jeunes",
 ) -> None:
     """A time series; a hidden month is a gap in the line, never an interpolated value."""
     _require_masked(masked)
