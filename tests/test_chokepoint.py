@@ -37,11 +37,33 @@ def page_files() -> list[Path]:
     return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
 
 
+def _ui_aliases(tree: ast.AST) -> set[str]:
+    """Names bound to lib.ui modules in this file (e.g. `from lib.ui import render`)."""
+    aliases = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lib.ui"):
+            aliases |= {a.asname or a.name for a in node.names}
+        if isinstance(node, ast.Import):
+            aliases |= {a.asname or a.name for a in node.names if a.name.startswith("lib.ui")}
+    return aliases
+
+
+def _root(node: ast.expr) -> str | None:
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def offences(source: str) -> list[str]:
+    tree = ast.parse(source)
+    ui = _ui_aliases(tree)
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DISPLAY_CALLS:
+    for node in ast.walk(tree):
+        is_display = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if is_display and node.func.attr in DISPLAY_CALLS and _root(node.func) not in ui:
             found.append(f"ligne {node.lineno} : appel direct .{node.func.attr}()")
+        if isinstance(node, ast.ImportFrom) and node.module == "streamlit":
+            found += [f"ligne {node.lineno} : import {a.name}" for a in node.names if a.name in DISPLAY_CALLS]
         if isinstance(node, ast.Import | ast.ImportFrom):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             found += [f"ligne {node.lineno} : import {n}" for n in names if n.split(".")[0] in FORBIDDEN_IMPORTS]
@@ -54,8 +76,16 @@ def test_pages_display_only_through_lib_ui(path: Path) -> None:
 
 
 def test_the_walker_catches_a_bypass() -> None:
-    bad = "import streamlit as st\nimport plotly.express as px\nst.dataframe(df)\ncol.metric('a', 3)\n"
-    assert len(offences(bad)) == 3
+    bad = (
+        "import streamlit as st\nimport plotly.express as px\nfrom streamlit import dataframe\n"
+        "st.dataframe(df)\ncol.metric('a', 3)\nst.sidebar.write(df)\n"
+    )
+    assert len(offences(bad)) == 5
+
+
+def test_the_walker_lets_lib_ui_through() -> None:
+    good = "from lib.ui import render\nimport lib.ui.carte as carte\nrender.table(m, 't', 'k')\ncarte.map(m)\n"
+    assert offences(good) == []
 
 
 def test_every_page_is_walked() -> None:
