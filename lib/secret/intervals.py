@@ -54,44 +54,64 @@ def pass_model(
     h.passModel(lp)
 
 
+class Ranges:
+    """The attacker's LP for one publication pattern (`published` is NaN where hidden)."""
+
+    def __init__(self, equations: sparse.csr_matrix, published: np.ndarray, floor: np.ndarray | float):
+        self.published = np.asarray(published, dtype=float)
+        hidden = np.flatnonzero(np.isnan(self.published))
+        self.column = {int(cell): i for i, cell in enumerate(hidden)}
+        floor_h = np.broadcast_to(np.asarray(floor, dtype=float), self.published.shape)[hidden]
+        a = sparse.csr_matrix(equations)
+        a_hidden = a[:, hidden]
+        shown = np.setdiff1d(np.arange(self.published.size), hidden)
+        rhs = -(a[:, shown] @ self.published[shown])
+        used = np.diff(a_hidden.indptr) > 0
+        self.h = new_solver()
+        self.h.setOptionValue("presolve", "off")  # keep the simplex basis from one objective to the next
+        n = hidden.size
+        pass_model(self.h, np.zeros(n), floor_h, np.full(n, highspy.kHighsInf), a_hidden[used], rhs[used], rhs[used])
+
+    def wide_enough(self, cell: int, width: float) -> bool:
+        """max − min ≥ width; the max first, as an unbounded max settles it in one solve."""
+        if cell not in self.column:
+            return width <= 0
+        col = self.column[cell]
+        self.h.changeColCost(col, -1.0)
+        hi = -_optimum(self.h)
+        if hi < INF:
+            self.h.changeColCost(col, 1.0)
+            hi -= _optimum(self.h)
+        self.h.changeColCost(col, 0.0)
+        return hi >= width
+
+    def of(self, cell: int) -> tuple[float, float]:
+        """(min, max) of one cell; a published cell has min = max = its value; max may be +inf."""
+        if cell not in self.column:
+            v = float(self.published[cell])
+            return v, v
+        col = self.column[cell]
+        self.h.changeColCost(col, 1.0)
+        lo = _optimum(self.h)
+        self.h.changeColCost(col, -1.0)
+        hi = -_optimum(self.h)
+        self.h.changeColCost(col, 0.0)
+        return lo, hi
+
+
 def hidden_ranges(
     equations: sparse.csr_matrix,
     published: np.ndarray,
     floor: np.ndarray | float,
     targets: Sequence[int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(min, max) of each target cell (default: every hidden cell); `published` is NaN where hidden.
-
-    A published target has min = max = its value; an unbounded max is +inf.
-    """
+    """(min, max) arrays for `targets` (default: every hidden cell)."""
     published = np.asarray(published, dtype=float)
-    hidden = np.flatnonzero(np.isnan(published))
-    targets = hidden if targets is None else np.asarray(targets, dtype=int)
-    lo = np.where(np.isnan(published[targets]), np.nan, published[targets])
-    hi = lo.copy()
-    todo = np.flatnonzero(np.isnan(lo))
-    if todo.size == 0:
-        return lo, hi
-    floor_h = np.broadcast_to(np.asarray(floor, dtype=float), published.shape)[hidden]
-
-    a = sparse.csr_matrix(equations)
-    a_hidden = a[:, hidden]
-    rhs = -(a[:, np.setdiff1d(np.arange(published.size), hidden)] @ np.delete(published, hidden))
-    used = np.diff(a_hidden.indptr) > 0
-    a_hidden, rhs = a_hidden[used], rhs[used]
-
-    column = {cell: i for i, cell in enumerate(hidden)}
-    h = new_solver()
-    h.setOptionValue("presolve", "off")  # keep the simplex basis from one objective to the next
-    n = hidden.size
-    pass_model(h, np.zeros(n), floor_h, np.full(n, highspy.kHighsInf), a_hidden, rhs, rhs)
-    for k in todo:
-        col = column[int(targets[k])]
-        h.changeColCost(col, 1.0)
-        lo[k] = _optimum(h)
-        h.changeColCost(col, -1.0)
-        hi[k] = -_optimum(h)
-        h.changeColCost(col, 0.0)
+    targets = np.flatnonzero(np.isnan(published)) if targets is None else np.asarray(targets, dtype=int)
+    ranges = Ranges(equations, published, floor)
+    bounds = [ranges.of(int(t)) for t in targets]
+    lo = np.array([b[0] for b in bounds], dtype=float)
+    hi = np.array([b[1] for b in bounds], dtype=float)
     return lo, hi
 
 
