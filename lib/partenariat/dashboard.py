@@ -1,0 +1,311 @@
+"""Entered values → one masked table of the quarterly review: value, target, status, trend.
+
+Indicators that count young people go through `protect` (per indicator and year, MLs ×
+quarters with the region as margin, so a hidden ML cannot be recomputed from the region
+or from the year's total); the others go through `declare_public` with the catalogue's
+stated reason. The rows are then stacked into one long table (indicateur × territoire ×
+trimestre) whose value columns are French text, ready for screen and export:
+
+- a hidden value (secret statistique) is NaN in every value column, target and status
+  included, because a status would tell which side of the target the hidden value lies;
+- a missing value is "—" with the status "Pas de valeur" (NaN is kept for "hidden").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from lib.config import SecretRules
+from lib.db.engine import data_version, get_engine
+from lib.partenariat import trimestres
+from lib.partenariat.catalogue import Catalogue, Indicateur, catalogue
+from lib.partenariat.status import Statut, atteinte, libelle, statut, tendance
+from lib.partenariat.store import active_values, ml_names
+from lib.secret import STATUS, TOTAL, MaskedTable, declare_public, protect
+
+REGION = "REGION"  # ml_code of the region's rows
+DIMS = ("indicateur", "territoire", "trimestre")
+VALUE_COLUMNS = ("valeur", "cible", "atteinte", "statut", "tendance")
+# Not shown as such: codes for filtering, numbers for the trend chart (NaN where hidden), rules 2–3 per row.
+EXTRA_COLUMNS = ("code", "ml_code", "statut_code", "valeur_num", "cible_num", "saisies", "commentable")
+LABELS = {
+    "indicateur": "Indicateur",
+    "territoire": "Territoire",
+    "trimestre": "Trimestre",
+    "valeur": "Valeur",
+    "cible": "Objectif",
+    "atteinte": "Atteinte de l'objectif",
+    "statut": "Statut",
+    "tendance": "Évolution sur la période précédente",
+}
+NOTE_SECRET = (
+    "Indicateurs qui dénombrent des jeunes : secret statistique appliqué (« s »). Les autres (réunions, "
+    "agents, offres, actions, délais) ne dénombrent aucun jeune et sont montrés tels quels."
+)
+DASH = "—"
+NBSP = "\u202f"
+
+
+def fr_number(x: float, decimals: int = 1) -> str:
+    """12 → "12", 5.5 → "5,5", 1234 → "1 234" (at most `decimals`, no trailing zero)."""
+    s = f"{int(x):,}" if float(x).is_integer() else f"{x:,.{decimals}f}".rstrip("0").rstrip(".")
+    return s.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_valeur(x: float, ind: Indicateur) -> str:
+    if ind.unite == "oui_non":
+        return "Oui" if x >= 0.5 else "Non"
+    if ind.unite == "jours":
+        return f"{fr_number(x)} j"
+    if ind.unite == "pourcentage":
+        return f"{fr_number(x)} %"
+    return fr_number(x)
+
+
+def _due_quarters(ind: Indicateur, quarters: list[str]) -> list[str]:
+    return [t for t in quarters if trimestres.parse(t)[1] in ind.trimestres_dus]
+
+
+def _grid(ml_codes: list[str], quarters: list[str], entered: pd.Series) -> pd.DataFrame:
+    idx = pd.MultiIndex.from_product([ml_codes, quarters], names=["ml_code", "trimestre"])
+    frame = pd.DataFrame(index=idx).reset_index()
+    frame["valeur"] = entered.reindex(idx).to_numpy(dtype=float)
+    return frame
+
+
+def _protected_rows(ind: Indicateur, entered: pd.Series, ml_codes, quarters, rules) -> pd.DataFrame:  # noqa: ANN001
+    """Counts of young people: protect per year, MLs × quarters, the ML margin being the region."""
+    parts = []
+    for _, year_quarters in pd.Series(quarters).groupby([trimestres.parse(t)[0] for t in quarters]):
+        grid = _grid(ml_codes, list(year_quarters), entered)
+        # A missing entry counts 0 in the region's sum; its row is flagged "Pas de valeur" afterwards.
+        grid["valeur"] = grid["valeur"].fillna(0.0)
+        masked = protect(grid, ["ml_code", "trimestre"], count="valeur", rules=rules)
+        t = masked.table[masked.table["trimestre"] != TOTAL].copy()
+        # Rules 2 and 3 judge the whole year's table: carried to each of its rows.
+        t["commentable"] = masked.commentable
+        parts.append(t)
+    out = pd.concat(parts, ignore_index=True)
+    out["ml_code"] = out["ml_code"].replace({TOTAL: REGION})
+    return out[["ml_code", "trimestre", "valeur", STATUS, "commentable"]]
+
+
+def _public_rows(ind: Indicateur, entered: pd.Series, ml_codes, quarters) -> pd.DataFrame:  # noqa: ANN001
+    """Figures that count no one: the region is the sum (counts) or the mean (days, %) of the MLs entered."""
+    grid = _grid(ml_codes, quarters, entered)
+    by_quarter = grid.groupby("trimestre", sort=False)["valeur"]
+    region = by_quarter.sum(min_count=1) if ind.additif else by_quarter.mean()
+    region_rows = pd.DataFrame({"ml_code": REGION, "trimestre": region.index, "valeur": region.to_numpy()})
+    frame = pd.concat([grid, region_rows], ignore_index=True)
+    masked = declare_public(frame, ["ml_code", "trimestre"], ["valeur"], ind.motif_public)
+    t = masked.table[["ml_code", "trimestre", "valeur", STATUS]].copy()
+    t["commentable"] = True
+    return t
+
+
+def indicator_rows(
+    ind: Indicateur,
+    values: pd.DataFrame,
+    ml_codes: list[str],
+    quarters: list[str],
+    seuil_proche: float = 0.9,
+    rules: SecretRules | None = None,
+) -> pd.DataFrame:
+    """One indicator, every ML and the region, every due quarter: numbers and statuses (not yet text)."""
+    due = _due_quarters(ind, quarters)
+    if not due or not ml_codes:
+        return pd.DataFrame()
+    mine = values[values["indicateur"] == ind.code]
+    entered = mine.set_index(["ml_code", "trimestre"])["valeur"].astype(float)
+    entered = entered[~entered.index.duplicated(keep="last")]
+    if ind.compte_jeunes:
+        rows = _protected_rows(ind, entered, ml_codes, due, rules)
+    else:
+        rows = _public_rows(ind, entered, ml_codes, due)
+    present = pd.Series(True, index=entered.index).reindex(pd.MultiIndex.from_frame(rows[["ml_code", "trimestre"]]))
+    rows["present"] = present.fillna(False).to_numpy(dtype=bool)
+    n_entered = mine[mine["ml_code"].isin(ml_codes)].groupby("trimestre")["ml_code"].nunique()
+    is_region = rows["ml_code"] == REGION
+    rows.loc[is_region, "present"] = rows.loc[is_region, "trimestre"].map(n_entered).fillna(0).gt(0).to_numpy()
+    rows["saisies"] = rows["trimestre"].map(n_entered).fillna(0).astype(int)
+    rows["n_ml"] = len(ml_codes)
+    rows["cible_num"] = np.where(
+        is_region, ind.cible_de_region(ml_codes), [ind.cible_ml(m) for m in rows["ml_code"]]
+    ).astype(float)
+    hidden = rows[STATUS] != "ok"
+    rows["valeur_num"] = np.where(hidden | ~rows["present"], np.nan, rows["valeur"].astype(float))
+    codes = []
+    for v, c, is_hidden, is_present, reg, n in zip(
+        rows["valeur_num"], rows["cible_num"], hidden, rows["present"], is_region, rows["saisies"], strict=True
+    ):
+        if is_hidden:
+            codes.append(Statut.SECRET)
+        elif not is_present:
+            codes.append(Statut.SANS_VALEUR)
+        elif reg and n < len(ml_codes):
+            codes.append(Statut.INCOMPLET)
+        else:
+            codes.append(statut(v, c, ind.sens, seuil_proche))
+    rows["statut_code"] = codes
+    previous = {t: trimestres.previous_due(t, ind.trimestres_dus) for t in due}
+    lookup = rows.set_index(["ml_code", "trimestre"])["valeur_num"]
+    rows["precedente"] = [
+        lookup.get((m, previous[t]), np.nan) for m, t in zip(rows["ml_code"], rows["trimestre"], strict=True)
+    ]
+    rows["code"] = ind.code
+    return rows.drop(columns=["valeur"])
+
+
+def build(
+    values: pd.DataFrame,
+    cat: Catalogue,
+    mls: Mapping[str, str],
+    region_label: str = "Région",
+    rules: SecretRules | None = None,
+) -> MaskedTable:
+    """The quarterly review table: every indicator × (each ML + the region) × every quarter entered."""
+    ml_codes = list(mls)
+    quarters = sorted({trimestres.normalize(t) for t in values["trimestre"]}) if len(values) else []
+    frames = [indicator_rows(ind, values, ml_codes, quarters, cat.seuil_proche, rules) for ind in cat]
+    frames = [f for f in frames if len(f)]
+    columns = [*DIMS, *VALUE_COLUMNS, STATUS, *EXTRA_COLUMNS]
+    if not frames:
+        return _masked(pd.DataFrame(columns=columns), cat, mls, region_label, quarters, ())
+    rows = pd.concat(frames, ignore_index=True)
+    by_code = {i.code: i for i in cat}
+    territoires = {**mls, REGION: region_label}
+    out = pd.DataFrame(
+        {
+            "indicateur": [by_code[c].libelle for c in rows["code"]],
+            "territoire": rows["ml_code"].map(territoires),
+            "trimestre": rows["trimestre"],
+        }
+    )
+    hidden = (rows[STATUS] != "ok").to_numpy()
+    records = rows.to_dict("records")
+    texts = [_texts(by_code[r["code"]], r, cat.seuil_proche) for r in records]
+    for i, col in enumerate(VALUE_COLUMNS):
+        out[col] = pd.Series([t[i] for t in texts], dtype=object).where(~hidden, np.nan)
+    out[STATUS] = rows[STATUS].to_numpy()
+    for col in EXTRA_COLUMNS:
+        out[col] = rows[col].to_numpy()
+    out["statut_code"] = out["statut_code"].astype(str)
+    return _masked(out[columns], cat, mls, region_label, quarters, _reasons(rows, cat))
+
+
+def _fmt(x: float, ind: Indicateur, region: bool) -> str:
+    # The region's yes/no figure is the number of MLs that answered yes.
+    return f"{fr_number(x)} ML" if region and ind.unite == "oui_non" else fmt_valeur(x, ind)
+
+
+def _texts(ind: Indicateur, r: dict, seuil: float) -> tuple[str, str, str, str, str]:
+    code = Statut(r["statut_code"])
+    region = r["ml_code"] == REGION
+    cible = _fmt(r["cible_num"], ind, region)
+    if code in (Statut.SANS_VALEUR, Statut.SECRET):
+        return DASH, cible, DASH, libelle(code, seuil), DASH
+    valeur = _fmt(r["valeur_num"], ind, region)
+    ratio = atteinte(r["valeur_num"], r["cible_num"], ind.sens)
+    pct = f"{fr_number(ratio * 100, 0)} %" if ratio is not None and code != Statut.INCOMPLET else DASH
+    label = libelle(code, seuil)
+    if code == Statut.INCOMPLET:
+        label = f"{label} ({r['saisies']} ML sur {r['n_ml']})"
+    trend = tendance(r["valeur_num"], r["precedente"]) or DASH
+    return valeur, cible, pct, label, trend
+
+
+def _reasons(rows: pd.DataFrame, cat: Catalogue) -> tuple[str, ...]:
+    """Which people-counting indicators fail rules 2–3 (cells under 30, total under 100)."""
+    codes = set(rows.loc[~rows["commentable"].astype(bool), "code"])
+    names = [i.libelle for i in cat if i.code in codes]
+    if not names:
+        return ()
+    return ("non commentable (cases de moins de 30 jeunes ou total inférieur à 100) : " + ", ".join(names),)
+
+
+def _masked(
+    table: pd.DataFrame,
+    cat: Catalogue,
+    mls: Mapping[str, str],
+    region_label: str,
+    quarters: list[str],
+    reasons: tuple[str, ...],
+) -> MaskedTable:
+    """Stack of rows already masked by protect / declare_public: statuses carried over, nothing unmasked."""
+    has_people = any(i.compte_jeunes for i in cat)
+    return MaskedTable(
+        table=table.reset_index(drop=True),
+        dims=DIMS,
+        count="valeur",
+        value_columns=VALUE_COLUMNS,
+        commentable=not reasons,
+        reasons=reasons,
+        notes=(NOTE_SECRET,) if has_people else (),
+        sensitive=has_people,
+        labels=dict(LABELS),
+        categories={
+            "indicateur": tuple(i.libelle for i in cat),
+            "territoire": (*mls.values(), region_label),
+            "trimestre": tuple(quarters),
+        },
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(url: str, version: int, region_label: str) -> MaskedTable:
+    engine = get_engine(url)
+    return build(active_values(engine), catalogue(), ml_names(engine), region_label)
+
+
+def tableau(engine: Engine | None = None, region_label: str = "Région") -> MaskedTable:
+    """The review table of the current data, rebuilt only when the data version changes."""
+    engine = engine or get_engine()
+    url = engine.url.render_as_string(hide_password=False)
+    return _cached(url, data_version(engine), region_label)
+
+
+def select(masked: MaskedTable, **equal: str) -> MaskedTable:
+    """The rows of the review table whose columns equal the given values (masks kept as they are)."""
+    t = masked.table
+    keep = pd.Series(True, index=t.index)
+    for col, value in equal.items():
+        keep &= t[col] == value
+    return dataclasses.replace(masked, table=t[keep].reset_index(drop=True))
+
+
+def history_table(versions: pd.DataFrame, ind: Indicateur, rules: SecretRules | None = None) -> MaskedTable:
+    """Every version of one value (store.history), each masked like the value itself would be."""
+    frame = pd.DataFrame(
+        {
+            "version": [str(i) for i in range(1, len(versions) + 1)],
+            "saisi_par": versions["saisi_par"].astype(str).to_numpy(),
+            "saisi_le": pd.to_datetime(versions["saisi_le"]).dt.strftime("%d/%m/%Y %H:%M").to_numpy(),
+            "etat": np.where(versions["actif"].astype(bool), "en vigueur", "remplacée"),
+        }
+    )
+    dims = ["version", "saisi_par", "saisi_le", "etat"]
+    labels = {"version": "Version", "saisi_par": "Saisie par", "saisi_le": "Le", "etat": "État", "valeur": "Valeur"}
+    if not ind.compte_jeunes:
+        frame["valeur"] = [fmt_valeur(v, ind) for v in versions["valeur"]]
+        masked = declare_public(frame, dims, ["valeur"], ind.motif_public)
+        return dataclasses.replace(masked, labels=labels)
+    # Each version alone is a one-cell table: rule 1 applies to it as to any count of young people.
+    shown = [protect(pd.DataFrame({"n": [float(v)]}), [], rules=rules).table.iloc[0] for v in versions["valeur"]]
+    frame["valeur"] = pd.Series([fmt_valeur(c["n"], ind) if c[STATUS] == "ok" else np.nan for c in shown], dtype=object)
+    frame[STATUS] = [c[STATUS] for c in shown]
+    return MaskedTable(
+        table=frame,
+        dims=tuple(dims),
+        count="valeur",
+        value_columns=("valeur",),
+        commentable=True,
+        notes=(NOTE_SECRET,),
+        labels=labels,
+        categories={d: tuple(frame[d]) for d in dims},
+    )
