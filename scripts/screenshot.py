@@ -19,10 +19,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-def wait_streamlit(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
-    """Streamlit keeps a websocket open: wait for the app, then for the run to end."""
+def wait_streamlit(page, timeout_ms: int = 60_000, ready: str = "[data-testid=stMain] h1") -> None:  # noqa: ANN001
+    """Streamlit keeps a websocket open: wait for the app, for the page's content, then for the run to end."""
     page.wait_for_selector("[data-testid=stApp]", timeout=timeout_ms)
-    page.wait_for_timeout(500)
+    page.wait_for_selector(ready, timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stStatusWidget]')"
         " && !document.querySelector('[data-testid=stSkeleton]')",

@@ -55,3 +55,73 @@ def pg_url() -> str:
     if not url:
         pytest.skip("OBSERVATOIRE_TEST_PG_URL non défini : pas de serveur PostgreSQL de test (.ci/run en démarre un)")
     return url
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(demo_engine):
+    """A real `streamlit run app.py` on the test database; yields its base URL."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = {**os.environ, "OBSERVATOIRE_DB_URL": TEST_DB_URL}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310 (loopback)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("le serveur Streamlit n'a pas démarré en 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Chromium de Debian absent (apt-get install chromium) : .ci/run l'installe")
+    from playwright.sync_api import sync_playwright
+
+    from scripts.screenshot import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

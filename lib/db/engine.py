@@ -26,9 +26,7 @@ def make_engine(url: str) -> Engine:
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute(
-                "PRAGMA journal_mode=WAL"
-            )  # readers (the app) never block the importer
+            cur.execute("PRAGMA journal_mode=WAL")  # readers (the app) never block the importer
             cur.close()
 
         return engine
@@ -51,29 +49,19 @@ def migrate(engine: Engine) -> None:
 
 def data_version(engine: Engine) -> int:
     with engine.connect() as conn:
-        v = conn.execute(
-            select(DataVersion.version).where(DataVersion.id == 1)
-        ).scalar()
+        v = conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar()
     return int(v or 0)
 
 
 def bump_version(conn: Connection) -> None:
     """Called inside every write transaction so cached aggregates are invalidated."""
-    n = conn.execute(
-        update(DataVersion)
-        .where(DataVersion.id == 1)
-        .values(version=DataVersion.version + 1)
-    )
+    n = conn.execute(update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1))
     if n.rowcount == 0:
         conn.execute(insert(DataVersion).values(id=1, version=1))
 
 
 def log_action(conn: Connection, user: str, action: str, detail: str) -> None:
-    conn.execute(
-        insert(AuditLog).values(
-            at=dt.datetime.now(), user=user, action=action, detail=detail
-        )
-    )
+    conn.execute(insert(AuditLog).values(at=dt.datetime.now(), user=user, action=action, detail=detail))
 
 
 def count_rows(engine: Engine, table) -> int:  # noqa: ANN001

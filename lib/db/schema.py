@@ -47,12 +47,8 @@ class Commune(Base):
     nom: Mapped[str] = mapped_column(String(120))
     dep_code: Mapped[str] = mapped_column(ForeignKey("departement.code"), index=True)
     population: Mapped[int] = mapped_column(Integer)
-    qpv: Mapped[bool] = mapped_column(
-        Boolean, default=False
-    )  # has a priority urban district (ZUS/QPV)
-    zrr: Mapped[bool] = mapped_column(
-        Boolean, default=False
-    )  # rural revitalisation zone
+    qpv: Mapped[bool] = mapped_column(Boolean, default=False)  # has a priority urban district (ZUS/QPV)
+    zrr: Mapped[bool] = mapped_column(Boolean, default=False)  # rural revitalisation zone
     geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON, EPSG:4326
 
 
@@ -67,9 +63,7 @@ class MlCommune(Base):
     """Territory of each ML: the primary key on the commune makes it exactly one ML."""
 
     __tablename__ = "ml_commune"
-    commune_code: Mapped[str] = mapped_column(
-        ForeignKey("commune.code"), primary_key=True
-    )
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"), primary_key=True)
     ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
 
 
@@ -88,16 +82,12 @@ class Bassin(Base):
     __tablename__ = "bassin"
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     nom: Mapped[str] = mapped_column(String(120))
-    source: Mapped[str] = mapped_column(
-        String(120)
-    )  # "découpage de démonstration" or INSEE table name
+    source: Mapped[str] = mapped_column(Text)  # "découpage de démonstration" or INSEE table name
 
 
 class BassinCommune(Base):
     __tablename__ = "bassin_commune"
-    commune_code: Mapped[str] = mapped_column(
-        ForeignKey("commune.code"), primary_key=True
-    )
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"), primary_key=True)
     bassin_code: Mapped[str] = mapped_column(ForeignKey("bassin.code"), index=True)
 
 
@@ -107,9 +97,7 @@ class Jeune(Base):
     ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
     sexe: Mapped[str] = mapped_column(String(1))  # F / H
-    mois_naissance: Mapped[dt.date] = mapped_column(
-        Date
-    )  # first day of the birth month
+    mois_naissance: Mapped[dt.date] = mapped_column(Date)  # first day of the birth month
     niveau: Mapped[str] = mapped_column(String(8))  # VI, Vbis, V, IV, III+
     qpv: Mapped[bool] = mapped_column(Boolean)
     zrr: Mapped[bool] = mapped_column(Boolean)
@@ -145,39 +133,29 @@ class Dispositif(Base):
     date_acceptation: Mapped[dt.date | None] = mapped_column(Date)
     date_initialisation: Mapped[dt.date | None] = mapped_column(Date)
     date_premier_entretien: Mapped[dt.date | None] = mapped_column(Date)
-    etat: Mapped[str | None] = mapped_column(
-        String(30)
-    )  # accompagnement actif, alerte, suspension
+    etat: Mapped[str | None] = mapped_column(String(30))  # accompagnement actif, alerte, suspension
 
 
 class Situation(Base):
     __tablename__ = "situation"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"), index=True)
-    type: Mapped[str] = mapped_column(
-        String(20)
-    )  # emploi, alternance, formation, immersion
-    contrat: Mapped[str | None] = mapped_column(
-        String(30)
-    )  # CDI, CDD, intérim, contrat aidé
+    type: Mapped[str] = mapped_column(String(20))  # emploi, alternance, formation, immersion
+    contrat: Mapped[str | None] = mapped_column(String(30))  # CDI, CDD, intérim, contrat aidé
     date_debut: Mapped[dt.date] = mapped_column(Date)
     date_fin: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class DefmJeunes(Base):
     __tablename__ = "defm_jeunes"
-    ml_code: Mapped[str] = mapped_column(
-        ForeignKey("mission_locale.code"), primary_key=True
-    )
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), primary_key=True)
     mois: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # last day of month
     effectif: Mapped[int] = mapped_column(Integer)
 
 
 class CleActivite(Base):
     __tablename__ = "cle_activite"
-    ml_code: Mapped[str] = mapped_column(
-        ForeignKey("mission_locale.code"), primary_key=True
-    )
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), primary_key=True)
     annee: Mapped[int] = mapped_column(Integer, primary_key=True)
     cle: Mapped[float] = mapped_column(Float)  # share, sums to 1 over the region
 

@@ -33,7 +33,7 @@ def upgrade() -> None:
         "bassin",
         sa.Column("code", sa.String(length=12), nullable=False),
         sa.Column("nom", sa.String(length=120), nullable=False),
-        sa.Column("source", sa.String(length=120), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("code"),
     )
     op.create_table(

@@ -1,0 +1,27 @@
+"""Real-browser smoke test: the server starts, the home page shows the key figures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scripts.screenshot import wait_streamlit
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_page_shows_key_figures(streamlit_server, browser, tmp_path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(streamlit_server + "/", wait_until="load")
+    wait_streamlit(page)
+    metrics = page.locator("[data-testid=stMetric]")
+    assert metrics.count() >= 4
+    text = page.locator("[data-testid=stMain]").inner_text()
+    for label in ("Jeunes suivis", "Premiers accueils", "Entrées en co-traitance", "DEFM jeunes"):
+        assert label in text
+    assert re.search(r"5\s?787", text)  # the seed's envelope, on screen
+    first_value = metrics.first.locator("[data-testid=stMetricValue]").inner_text()
+    assert re.fullmatch(r"[\d\s\u202f]+", first_value) and int(re.sub(r"\D", "", first_value)) >= 100
+    page.screenshot(path=str(tmp_path / "accueil.png"))
+    page.close()
