@@ -33,7 +33,17 @@ REGION = "REGION"  # ml_code of the region's rows
 DIMS = ("indicateur", "territoire", "trimestre")
 VALUE_COLUMNS = ("valeur", "cible", "atteinte", "statut", "tendance")
 # Not shown as such: codes for filtering, numbers for the trend chart (NaN where hidden), rules 2–3 per row.
-EXTRA_COLUMNS = ("code", "ml_code", "statut_code", "valeur_num", "cible_num", "saisies", "commentable")
+EXTRA_COLUMNS = (
+    "code",
+    "ml_code",
+    "statut_code",
+    "valeur_num",
+    "cible_num",
+    "objectif",
+    "definition",
+    "saisies",
+    "commentable",
+)
 LABELS = {
     "indicateur": "Indicateur",
     "territoire": "Territoire",
@@ -193,10 +203,16 @@ def build(
     for i, col in enumerate(VALUE_COLUMNS):
         out[col] = pd.Series([t[i] for t in texts], dtype=object).where(~hidden, np.nan)
     out[STATUS] = rows[STATUS].to_numpy()
+    # The target and the definition are public (catalogue): kept for the screen even where the value is hidden.
+    rows["objectif"] = [
+        _fmt(c, by_code[k], m == REGION)
+        for c, k, m in zip(rows["cible_num"], rows["code"], rows["ml_code"], strict=True)
+    ]
+    rows["definition"] = [by_code[k].definition for k in rows["code"]]
     for col in EXTRA_COLUMNS:
         out[col] = rows[col].to_numpy()
     out["statut_code"] = out["statut_code"].astype(str)
-    return _masked(out[columns], cat, mls, region_label, quarters, _reasons(rows, cat))
+    return _masked(out[columns], cat, mls, region_label, quarters, _reasons(out))
 
 
 def _fmt(x: float, ind: Indicateur, region: bool) -> str:
@@ -220,13 +236,12 @@ def _texts(ind: Indicateur, r: dict, seuil: float) -> tuple[str, str, str, str, 
     return valeur, cible, pct, label, trend
 
 
-def _reasons(rows: pd.DataFrame, cat: Catalogue) -> tuple[str, ...]:
-    """Which people-counting indicators fail rules 2–3 (cells under 30, total under 100)."""
-    codes = set(rows.loc[~rows["commentable"].astype(bool), "code"])
-    names = [i.libelle for i in cat if i.code in codes]
+def _reasons(table: pd.DataFrame) -> tuple[str, ...]:
+    """Which people-counting indicators fail rules 2–3 (a cell under 30, a total under 100)."""
+    names = list(dict.fromkeys(table.loc[~table["commentable"].astype(bool), "indicateur"]))
     if not names:
         return ()
-    return ("non commentable (cases de moins de 30 jeunes ou total inférieur à 100) : " + ", ".join(names),)
+    return ("non commentable (case de moins de 30 jeunes ou total inférieur à 100) : " + ", ".join(names),)
 
 
 def _masked(
@@ -276,7 +291,9 @@ def select(masked: MaskedTable, **equal: str) -> MaskedTable:
     keep = pd.Series(True, index=t.index)
     for col, value in equal.items():
         keep &= t[col] == value
-    return dataclasses.replace(masked, table=t[keep].reset_index(drop=True))
+    table = t[keep].reset_index(drop=True)
+    reasons = _reasons(table) if "commentable" in table else masked.reasons
+    return dataclasses.replace(masked, table=table, commentable=not reasons, reasons=reasons)
 
 
 def history_table(versions: pd.DataFrame, ind: Indicateur, rules: SecretRules | None = None) -> MaskedTable:
