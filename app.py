@@ -45,6 +45,7 @@ ensure_database()
 PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/partenariat.py", title="Partenariat", icon="🤲"),
+    st.Page("pages/cotraitance.py", title="Co-traitance", icon="🤝"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
 ]
 nav = st.navigation(PAGES)

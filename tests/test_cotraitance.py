@@ -225,6 +225,76 @@ def test_consumption_rule_silent_within_margin_and_never_guesses_hidden_months()
 def test_acceptance_rule_fires_on_waiting_or_hidden_counts_only() -> None:
     alerts = alertes_acceptation(pd.Series({"Zéro": 0.0, "Douze": 12.0, "Secret": np.nan}), 10)
     assert [a.ml for a in alerts] == ["Douze", "Secret"]
-    assert "12 affectation(s) sans acceptation plus de 10 jours" in alerts[0].message
+    assert "12 affectation(s) toujours sans acceptation 10 jours après" in alerts[0].message
     assert "s (secret statistique)" in alerts[1].message
     assert alertes_acceptation(pd.Series({"A": 0.0, "B": 0.0}), 10) == []
+
+
+# ---------------------------------------------------------------- raw counts on a constructed PPAE frame
+
+T = pd.Timestamp
+
+
+def _ppae() -> pd.DataFrame:
+    rows = [  # ml, affectation, acceptation, initialisation, premier entretien, etat, sortie, motif
+        ("A", "2010-04-30", "2010-05-03", "2010-05-04", "2010-05-07", "accompagnement actif", None, None),  # 5 j.o.
+        ("A", "2010-05-12", "2010-05-14", "2010-05-17", "2010-05-25", "alerte", None, None),  # 13 mai, 24 mai fériés
+        ("A", "2010-07-13", "2010-07-15", "2010-07-16", "2010-07-30", None, "2010-11-02", "26 ans atteints"),  # 12
+        ("A", "2010-06-01", None, None, None, None, None, None),  # never accepted
+        ("B", "2010-12-24", "2010-12-27", "2010-12-28", "2011-01-05", "suspension", None, None),  # not yet seen
+        ("B", "2010-06-20", "2010-06-21", "2010-06-21", "2010-06-22", None, "2010-09-01", "6 mois hors liste"),
+        ("B", "2009-12-10", None, None, None, None, None, None),  # never accepted, before the year
+    ]
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "ml_code",
+            "date_affectation",
+            "date_acceptation",
+            "date_initialisation",
+            "date_premier_entretien",
+            "etat",
+            "date_sortie",
+            "motif_sortie",
+        ],
+    )
+    for c in df.columns:
+        if c.startswith("date_"):
+            df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def test_first_interview_delays_in_working_days() -> None:
+    from lib.indicators.cotraitance.qualite import delais_premier_entretien, tranches_delai
+
+    d = delais_premier_entretien(_ppae(), 2010, dt.date(2010, 12, 31), ["A", "B"], 5)
+    labels = tranches_delai(5)
+    got = d.set_index(["ml_code", "tranche"])["n"]
+    assert got[("A", labels[0])] == 1  # 30/04 → 07/05: 5 working days, on target
+    assert got[("A", labels[1])] == 1  # 12/05 → 25/05: 7 working days (Ascension, Pentecost Monday off)
+    assert got[("A", labels[2])] == 1  # 13/07 → 30/07: 12 working days (14 July off)
+    assert got[("B", labels[3])] == 1  # interview in 2011: not yet seen at 31/12/2010
+    assert got[("B", labels[0])] == 1
+    assert d["n"].sum() == 5  # the never-accepted affectations are not in the delays
+    assert d.set_index(["ml_code", "tranche"])["jours"][("A", labels[1])] == 7
+
+
+def test_monthly_entries_steps_states_exits_and_waiting() -> None:
+    from lib.indicators.cotraitance.qualite import etats, sorties
+    from lib.indicators.cotraitance.suivi import attente_acceptation, entrees_mensuelles
+
+    p = _ppae()
+    e = entrees_mensuelles(p, 2010, 12, ["A", "B"]).set_index(["ml_code", "mois", "etape"])["n"]
+    assert e[("A", 4, "affectation")] == 1 and e[("A", 5, "acceptation")] == 2
+    assert e[("B", 12, "initialisation")] == 1
+    assert e.xs("affectation", level="etape").sum() == 6  # the 2009 affectation is left out
+    assert len(e) == 2 * 12 * 3  # every combination, zeros included
+    st_ = etats(p, ["A", "B"]).set_index(["ml_code", "etat"])["n"]
+    assert st_[("A", "accompagnement actif")] == 1 and st_[("A", "alerte")] == 1 and st_[("B", "suspension")] == 1
+    so = sorties(p, 2010, dt.date(2010, 12, 31), ["A", "B"]).set_index(["ml_code", "motif"])["n"]
+    assert so[("A", "26 ans atteints")] == 1 and so[("B", "6 mois hors liste")] == 1
+    assert sorties(p, 2010, dt.date(2010, 8, 31), ["A", "B"])["n"].sum() == 0
+    wait = attente_acceptation(p, dt.date(2010, 12, 31), 10, ["A", "B"]).set_index("ml_code")["n"]
+    assert wait["A"] == 1 and wait["B"] == 0  # B's 2009 case is older than 12 months before the reference
+    early = attente_acceptation(p, dt.date(2010, 6, 5), 10, ["A", "B"]).set_index("ml_code")["n"]
+    assert early["A"] == 0  # affected 1 June: not yet 10 days at 5 June

@@ -120,7 +120,7 @@ def alertes_acceptation(attente: pd.Series, delai: int) -> list[Alerte]:
                 "acceptation",
                 str(ml),
                 "attention",
-                f"{ml} : {combien} affectation(s) sans acceptation plus de {delai} jours après l'affectation.",
+                f"{ml} : {combien} affectation(s) toujours sans acceptation {delai} jours après.",
             )
         )
     return out

@@ -169,7 +169,16 @@ def masquer_repartition(rep: Repartition) -> tuple[MaskedTable, MaskedTable]:
             "quota": tab["quota"].to_numpy(),
         }
     )
-    keys = _with_total(keys, "ml", ["part_defm", "cle_activite", "cle", "quota"])
+    # the Total row is the region: 100 % by definition (rounded shares may add up to 99.99 %)
+    keys = pd.concat(
+        [
+            keys,
+            pd.DataFrame(
+                [{"ml": TOTAL, "part_defm": 100.0, "cle_activite": 100.0, "cle": 100.0, "quota": tab["quota"].sum()}]
+            ),
+        ],
+        ignore_index=True,
+    )
     cles = declare_public(keys, ["ml"], ["part_defm", "cle_activite", "cle", "quota"], RAISON_CLES)
     labels = {
         "ml": "Mission locale",
@@ -233,7 +242,7 @@ def masquer(t: Tableau) -> TableauMasque:
         real,
         {
             "ml": "Mission locale",
-            "n": f"Entrées réalisées ({suivi.LIBELLES_ETAPES[etape].lower()})",
+            "n": f"Entrées réalisées ({suivi.LIBELLES_ETAPES[etape]})",
             "taux_prorata": "Réalisation / attendu au prorata (%)",
             "taux_annuel": "Réalisation / quota annuel (%)",
             "projection": "Projection fin d'année",
@@ -367,3 +376,58 @@ def _alertes(
         *alertes_consommation(cumul, quotas, t.annee, cfg.marge_enveloppe),
         *alertes_acceptation(_by_label(attente, "ml", "n"), cfg.delai_acceptation_jours),
     ]
+
+
+def masquer_comparaison(comp: pd.DataFrame) -> MaskedTable:
+    """What-if table (from validation.comparer): keys in percent, a Total row; no one is counted."""
+    df = pd.DataFrame(
+        {
+            "ml": comp["ml"].to_numpy(),
+            "cle_actuelle": comp["cle_actuelle"].to_numpy() * 100,
+            "quota_actuel": comp["quota_actuel"].to_numpy(),
+            "cle_simulee": comp["cle_simulee"].to_numpy() * 100,
+            "quota_simule": comp["quota_simule"].to_numpy(),
+            "ecart": comp["ecart"].to_numpy(),
+        }
+    )
+    total = {"ml": TOTAL, "cle_actuelle": 100.0, "cle_simulee": 100.0}
+    total |= {c: df[c].sum() for c in ("quota_actuel", "quota_simule", "ecart")}
+    df = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
+    cols = ["cle_actuelle", "quota_actuel", "cle_simulee", "quota_simule", "ecart"]
+    return _relabel(
+        declare_public(df, ["ml"], cols, RAISON_CLES),
+        {
+            "ml": "Mission locale",
+            "cle_actuelle": "Clé en vigueur (%)",
+            "quota_actuel": "Quota en vigueur",
+            "cle_simulee": "Clé simulée (%)",
+            "quota_simule": "Quota simulé",
+            "ecart": "Écart de quota",
+        },
+    )
+
+
+def masquer_historique(valid: pd.DataFrame) -> MaskedTable:
+    """Validations of a year (validation.validations): who, when, envelope, weight."""
+    df = pd.DataFrame(
+        {
+            "valide_le": [f"{pd.Timestamp(v):%d/%m/%Y %H:%M:%S}" for v in valid["valide_le"]],
+            "valide_par": valid["valide_par"].astype(str).to_numpy(),
+            "enveloppe": valid["enveloppe"].astype(int).to_numpy(),
+            "poids_defm": (valid["poids_defm"].astype(float) * 100).round(0).to_numpy(),
+        }
+    )
+    return _relabel(
+        declare_public(
+            df,
+            ["valide_le", "valide_par"],
+            ["enveloppe", "poids_defm"],
+            "historique des validations : paramètres fixés par le comité, ils ne comptent personne",
+        ),
+        {
+            "valide_le": "Validée le",
+            "valide_par": "Par",
+            "enveloppe": "Enveloppe",
+            "poids_defm": "Poids des DEFM (%)",
+        },
+    )

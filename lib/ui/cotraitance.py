@@ -1,0 +1,297 @@
+"""Renderers of the co-traitance page: alerts, répartition, follow-up, tolerance band, cross tables.
+
+Like lib/ui/render, every figure comes from a MaskedTable (hidden values are NaN
+and show as "s"); alerts are built in lib/indicators from masked values only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib.db.engine import get_engine, log_action
+from lib.export import repartition as annex
+from lib.indicators.cotraitance.alertes import REGLES, Alerte
+from lib.indicators.cotraitance.repartition import arrondi_affiche
+from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
+from lib.ui import render
+from lib.ui.glossary import explain
+
+NBSP = "\u202f"
+
+# Terms of this page missing from the shared glossary (lib/ui/glossary.py belongs to another module).
+AIDE = {
+    "Affectation": "Pôle emploi confie un jeune demandeur d'emploi à la mission locale : première étape de l'entrée "
+    "en co-traitance, suivie de l'acceptation par la mission locale puis de l'initialisation du parcours.",
+    "Pro rata temporis": "Part du quota annuel attendue à la date choisie : quota × jours écoulés depuis le "
+    "1er janvier ÷ jours de l'année.",
+    "Projection": "Entrées à fin d'année si le rythme observé depuis le 1er janvier se maintient "
+    "(entrées × 365 ÷ jours écoulés).",
+    "Jours ouvrés": "Du lundi au vendredi, hors jours fériés (lundi de Pentecôte compté férié, comme le fait "
+    "le calendrier officiel des jours fériés utilisé).",
+    "Plus forts restes": "Chaque quota reçoit la partie entière de sa part de l'enveloppe ; les entrées restantes "
+    "vont aux plus grandes parties décimales, pour que la somme des quotas égale exactement l'enveloppe.",
+}
+
+
+def aide(*termes: str) -> str:
+    return "\n\n".join(AIDE[t] for t in termes if t in AIDE)
+
+
+def _require(*tables: MaskedTable) -> None:
+    for t in tables:
+        if not isinstance(t, MaskedTable):
+            raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
+
+
+def _num(v: object, decimals: int = 0, suffix: str = "") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return HIDDEN_MARK
+    return render.fmt_number(float(v), decimals, suffix)
+
+
+def _pct2(v: object) -> str:
+    """Keys to 2 decimals of a percent, rounded half up like the seed's table."""
+    d = arrondi_affiche(float(v), 2) if v is not None else None
+    return HIDDEN_MARK if d is None else f"{d}".replace(".", ",") + f"{NBSP}%"
+
+
+def _height(n_rows: int) -> int:
+    """Tall enough for every row (header included): a comité reads the Total without scrolling."""
+    return 38 + 35 * n_rows
+
+
+def _values(masked: MaskedTable, dim: str, col: str) -> pd.Series:
+    t = masked.table
+    return pd.Series(t[col].to_numpy(), index=t[dim].astype(str).to_numpy())
+
+
+def _log_export(title: str, fmt: str) -> None:
+    user = st.session_state.get("utilisateur", "anonyme")
+    with get_engine().begin() as conn:
+        log_action(conn, user, "export", f"{fmt} : {title}")
+
+
+# ------------------------------------------------------------------ alerts
+
+
+def alertes(items: tuple[Alerte, ...] | list[Alerte]) -> None:
+    """Alerts at the top of the page, grouped by rule, each with its reason."""
+    if not items:
+        st.success("Aucune alerte : toutes les missions locales sont dans la tolérance et au rythme attendu.")
+        return
+    st.markdown(f"#### Alertes ({len(items)})")
+    for regle, titre in REGLES.items():
+        group = [a for a in items if a.regle == regle]
+        if not group:
+            continue
+        body = "\n".join(f"- {a.message}" for a in group)
+        text = f"**{titre}** — {len(group)} mission(s) locale(s)\n\n{body}"
+        if any(a.gravite == "erreur" for a in group):
+            st.error(text, icon="🚨")
+        else:
+            st.warning(text, icon="⚠️")
+
+
+# ------------------------------------------------------------------ répartition
+
+
+def repartition_table(defm: MaskedTable, cles: MaskedTable, title: str) -> None:
+    """The seed's annex on screen: DEFM (protected) beside the keys and quotas (public)."""
+    _require(defm, cles)
+    d = _values(defm, "ml", defm.count)
+    rows = []
+    for _, r in cles.table.iterrows():
+        ml = str(r["ml"])
+        rows.append(
+            {
+                cles.label("ml"): ml,
+                defm.label("defm"): _num(d.get(ml)),
+                cles.label("part_defm"): _pct2(r["part_defm"]),
+                cles.label("cle_activite"): _pct2(r["cle_activite"]),
+                cles.label("cle"): _pct2(r["cle"]),
+                cles.label("quota"): _num(r["quota"]),
+            }
+        )
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+    if defm.hidden_count:
+        st.caption(LEGEND)
+
+
+def annexe_downloads(a: annex.Annexe, key: str) -> None:
+    """XLSX and PDF of the annex, each download leaving an audit line."""
+    name = f"repartition_cotraitance_{a.annee}"
+    title = f"{annex.titre(a.region)} ({a.annee})"
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.download_button(
+        "Annexe (Excel)",
+        annex.to_xlsx(a),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        on_click=_log_export,
+        args=(title, "xlsx"),
+    )
+    c2.download_button(
+        "Annexe (PDF)",
+        annex.to_pdf(a),
+        f"{name}.pdf",
+        "application/pdf",
+        key=f"{key}-pdf",
+        on_click=_log_export,
+        args=(title, "pdf"),
+    )
+
+
+def comparaison_table(masked: MaskedTable, title: str) -> None:
+    """What-if: current and simulated keys and quotas (public figures)."""
+    _require(masked)
+    t = masked.table
+    rows = []
+    for _, r in t.iterrows():
+        ecart = r["ecart"]
+        rows.append(
+            {
+                masked.label("ml"): str(r["ml"]),
+                masked.label("cle_actuelle"): _pct2(r["cle_actuelle"]),
+                masked.label("quota_actuel"): _num(r["quota_actuel"]),
+                masked.label("cle_simulee"): _pct2(r["cle_simulee"]),
+                masked.label("quota_simule"): _num(r["quota_simule"]),
+                masked.label("ecart"): ("+" if ecart > 0 else "") + _num(ecart),
+            }
+        )
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+
+
+def historique_table(masked: MaskedTable, title: str) -> None:
+    """Validated répartitions of the year (who, when, envelope, weight): no one is counted."""
+    _require(masked)
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    if masked.table.empty:
+        st.caption("Aucune répartition validée pour cette année.")
+        return
+    frame = masked.table[[c for c in masked.table.columns if c != "status"]].rename(columns=masked.labels)
+    st.dataframe(frame, hide_index=True, width="stretch", height=_height(len(frame)))
+
+
+# ------------------------------------------------------------------ follow-up
+
+
+def suivi_table(objectifs: MaskedTable, realisation: MaskedTable, etapes: MaskedTable, title: str) -> None:
+    """Per ML: quota, expected pro rata, band, entries at each step, realisation rates, projection."""
+    _require(objectifs, realisation, etapes)
+    real = realisation.table.set_index(realisation.table["ml"].astype(str))
+    steps = etapes.table
+    step_labels = [c for c in etapes.categories.get("etape", ()) if c != TOTAL]
+    rows = []
+    for _, o in objectifs.table.iterrows():
+        ml = str(o["ml"])
+        r = real.loc[ml] if ml in real.index else None
+        row = {
+            objectifs.label("ml"): ml,
+            objectifs.label("quota"): _num(o["quota"]),
+            objectifs.label("attendu"): _num(o["attendu"]),
+            "Tolérance (±)": f"{_num(o['bas'])} – {_num(o['haut'])}",
+        }
+        for s in step_labels:
+            cell = steps[(steps["ml"].astype(str) == ml) & (steps["etape"].astype(str) == s)][etapes.count]
+            row[s] = _num(cell.iloc[0]) if len(cell) else HIDDEN_MARK
+        if r is not None:
+            row[realisation.label("taux_prorata")] = _num(r["taux_prorata"], 0, f"{NBSP}%")
+            row[realisation.label("taux_annuel")] = _num(r["taux_annuel"], 0, f"{NBSP}%")
+            row[realisation.label("projection")] = _num(r["projection"])
+            row["Situation"] = _situation(r["taux_prorata"], o)
+        rows.append(row)
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    render.badge(realisation)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+    if realisation.hidden_count or etapes.hidden_count:
+        st.caption(LEGEND)
+    render.downloads(realisation, title, "cotraitance-realisation")
+
+
+def _situation(taux_pct: float, objectif: pd.Series) -> str:
+    if taux_pct is None or (isinstance(taux_pct, float) and math.isnan(taux_pct)):
+        return HIDDEN_MARK
+    bas = objectif["bas"] / objectif["attendu"] * 100 if objectif["attendu"] else 80.0
+    haut = objectif["haut"] / objectif["attendu"] * 100 if objectif["attendu"] else 120.0
+    if taux_pct < bas:
+        return "🔻 en dessous"
+    if taux_pct > haut:
+        return "🔺 au-dessus"
+    return "✅ dans la tolérance"
+
+
+def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: dt.date, title: str) -> None:
+    """Realisation / pro rata per ML against the tolerance band (hidden rates are not drawn)."""
+    _require(objectifs, realisation)
+    t = realisation.table[realisation.table["ml"].astype(str) != TOTAL]
+    obj = objectifs.table.set_index(objectifs.table["ml"].astype(str))
+    shown = t[t["taux_prorata"].notna()]
+    hidden = len(t) - len(shown)
+    names = shown["ml"].astype(str).tolist()
+    first = obj.iloc[0]
+    bas = float(first["bas"] / first["attendu"] * 100) if first["attendu"] else 80.0
+    haut = float(first["haut"] / first["attendu"] * 100) if first["attendu"] else 120.0
+    colors = ["#c0392b" if v < bas or v > haut else "#2e86c1" for v in shown["taux_prorata"]]
+    fig = go.Figure()
+    fig.add_hrect(y0=bas, y1=haut, fillcolor="#27ae60", opacity=0.12, line_width=0)
+    fig.add_hline(y=100, line_dash="dot", line_color="#555")
+    fig.add_bar(
+        x=names,
+        y=shown["taux_prorata"].tolist(),
+        marker_color=colors,
+        text=[_num(v, 0, f"{NBSP}%") for v in shown["taux_prorata"]],
+        textposition="outside",
+        hovertemplate="%{x} : %{text} de l'attendu au prorata<extra></extra>",
+    )
+    fig.update_layout(
+        title=f"{title} (bande verte : tolérance {bas:.0f} – {haut:.0f} %)",
+        height=420,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        yaxis_title="Réalisation / attendu au prorata (%)",
+        separators=", ",
+        font={"size": 14},
+        showlegend=False,
+    )
+    render.badge(realisation)
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "fr"})
+    if hidden:
+        st.caption(f"{hidden} mission(s) locale(s) non représentée(s) : secret statistique.")
+
+
+def cross_table(
+    masked: MaskedTable,
+    rows: str,
+    cols: str,
+    title: str,
+    key: str,
+    value: str | None = None,
+    column_total: bool = True,
+) -> None:
+    """A two-dimension masked table shown as a cross table (rows × columns, with totals).
+
+    column_total=False drops the "Total" column where adding the columns means nothing
+    (successive steps of the same entries)."""
+    _require(masked)
+    value = value or masked.count
+    t = masked.table
+    decimals = 0 if value == masked.count else 1
+    cells = t.assign(_v=[_num(v, decimals) for v in t[value]])
+    grid = cells.pivot(index=rows, columns=cols, values="_v")
+    columns = [c for c in masked.categories.get(cols, grid.columns) if column_total or c != TOTAL]
+    grid = grid.reindex(index=list(masked.categories.get(rows, grid.index)), columns=columns)
+    grid.index.name = masked.label(rows)
+    grid.columns.name = None
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    render.badge(masked)
+    st.dataframe(grid.reset_index(), hide_index=True, width="stretch", height=_height(len(grid)))
+    if masked.hidden_count:
+        st.caption(LEGEND)
+    render.downloads(masked, title, key)

@@ -1,0 +1,160 @@
+"""Co-traitance : quotas des missions locales, suivi mensuel, alertes, qualité, simulation pour le comité."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.config import settings
+from lib.db.engine import get_engine
+from lib.export.repartition import Annexe
+from lib.indicators.cotraitance import masquer, repartition, tableau_de_bord
+from lib.indicators.cotraitance import validation as val
+from lib.indicators.cotraitance.repartition import annees_disponibles
+from lib.indicators.cotraitance.suivi import ETAPE_REALISATION, LIBELLES_ETAPES
+from lib.indicators.cotraitance.tableau import masquer_comparaison, masquer_historique
+from lib.indicators.data import warehouse
+from lib.ui import cotraitance as ui
+from lib.ui import render
+from lib.ui.filters import period_selector, scope_selector
+from lib.ui.glossary import explain, help_for
+from lib.ui.session import require
+
+w = warehouse()
+scope = scope_selector(w)
+period = period_selector(w)
+cfg = settings()
+engine = get_engine()
+annee, date_ref = period.end.year, period.end
+
+st.title("Co-traitance (PPAE) : quotas et suivi")
+st.markdown(
+    explain(
+        f"Entrées en co-traitance de {annee} au {date_ref:%d/%m/%Y} face au quota de chaque ML "
+        f"(enveloppe régionale × clé DEFM / activité), tolérance de ±{cfg.cotraitance.tolerance * 100:.0f} %. "
+        "Suivi mensuel demandé par la convention régionale (article 4)."
+    ),
+    unsafe_allow_html=True,
+    help=help_for("Co-traitance", "PPAE", "Quota", "Tolérance"),
+)
+if annee not in annees_disponibles(w):
+    st.info(
+        f"Aucune enveloppe de co-traitance n'est enregistrée pour {annee}. "
+        f"Années disponibles : {', '.join(map(str, annees_disponibles(w))) or 'aucune'} (menu Période, à gauche)."
+    )
+    st.stop()
+
+try:
+    t = tableau_de_bord(w, date_ref, scope.ml_codes(w.communes), cfg.cotraitance, val.en_vigueur(engine, annee))
+except ValueError as exc:  # missing DEFM, keys or envelope: say which, do not crash
+    st.error(f"Répartition impossible : {exc}.")
+    st.stop()
+m = masquer(t)
+
+ui.alertes(m.alertes)
+st.caption(t.en_vigueur.source)
+for ecart in t.en_vigueur.ecarts:
+    st.warning(f"Les données ont changé depuis la validation — {ecart}.")
+
+onglets = st.tabs(["Répartition", "Suivi mensuel", "Qualité du suivi", "Simulation pour le comité"])
+
+with onglets[0]:
+    rep = t.en_vigueur.repartition
+    ui.repartition_table(
+        m.defm,
+        m.cles,
+        f"Critère de répartition de l'enveloppe co-traitance en {cfg.region_nom} — {annee} "
+        f"(enveloppe : {rep.enveloppe} entrées)",
+    )
+    st.caption(
+        "Clé de répartition = "
+        + ("(% DEFM + clé activité / résultat) ÷ 2" if rep.poids_defm == 0.5 else f"poids DEFM {rep.poids_defm:.0%}")
+        + f" ; DEFM jeunes à fin décembre {annee - 1}. Quotas arrondis par la méthode des plus forts restes : "
+        "leur somme égale l'enveloppe.",
+        help=ui.aide("Plus forts restes"),
+    )
+    ui.annexe_downloads(
+        Annexe(m.defm, m.cles, annee, rep.enveloppe, rep.poids_defm, t.en_vigueur.source, cfg.region_nom, cfg.source),
+        key="annexe",
+    )
+
+with onglets[1]:
+    st.caption(
+        f"Entrées comptées à l'étape « {LIBELLES_ETAPES[ETAPE_REALISATION]} » : jeunes adressés par Pôle emploi ; "
+        f"attendu au prorata des jours écoulés au {date_ref:%d/%m/%Y}.",
+        help=ui.aide("Affectation", "Pro rata temporis", "Projection"),
+    )
+    ui.tolerance_chart(m.objectifs, m.realisation, date_ref, "Réalisation au prorata par mission locale")
+    ui.suivi_table(m.objectifs, m.realisation, m.etapes, f"Réalisation des quotas {annee} au {date_ref:%d/%m/%Y}")
+    ui.cross_table(m.mensuel, "ml", "mois", f"Affectations par mois, {annee}", key="cotraitance-mensuel")
+    ui.cross_table(
+        m.etapes_mois, "mois", "etape", "Entrées par mois et par étape", key="cotraitance-etapes", column_total=False
+    )
+    render.table(m.attente, "Affectations en attente d'acceptation", key="cotraitance-attente")
+
+with onglets[2]:
+    cible = cfg.cotraitance.cible_premier_entretien_jours_ouvres
+    st.caption(
+        f"Objectif : premier entretien dans les {cible} jours ouvrés après l'affectation (accord-cadre).",
+        help=ui.aide("Jours ouvrés"),
+    )
+    ui.cross_table(m.delais, "ml", "tranche", "Délai entre affectation et premier entretien", key="cotraitance-delais")
+    ui.cross_table(
+        m.delais,
+        "ml",
+        "tranche",
+        "Délai du premier entretien : répartition (%)",
+        key="cotraitance-delais-part",
+        value="part",
+    )
+    ui.cross_table(
+        m.etats, "ml", "etat", "Jeunes en co-traitance par état (dernière extraction)", key="cotraitance-etats"
+    )
+    ui.cross_table(
+        m.sorties,
+        "ml",
+        "motif",
+        f"Sorties de co-traitance du 1er janvier au {date_ref:%d/%m/%Y}",
+        key="cotraitance-sorties",
+    )
+
+with onglets[3]:
+    rep = t.en_vigueur.repartition
+    st.markdown(
+        explain(
+            "Changer l'enveloppe ou le poids des DEFM et voir les nouveaux quotas à côté de ceux en vigueur. "
+            "Rien n'est enregistré tant qu'un administrateur ne valide pas."
+        ),
+        unsafe_allow_html=True,
+    )
+    c1, c2 = st.columns(2)
+    env = c1.number_input(
+        "Enveloppe régionale (entrées)",
+        min_value=0,
+        max_value=1_000_000,
+        value=int(rep.enveloppe),
+        step=10,
+        key="sim_enveloppe",
+        help=help_for("Enveloppe"),
+    )
+    poids = c2.slider(
+        "Poids des DEFM jeunes dans la clé (%)",
+        0,
+        100,
+        int(round(rep.poids_defm * 100)),
+        step=5,
+        key="sim_poids",
+        help="Le reste du poids va à la clé activité / résultat. 50 % : à part égale (convention 2010).",
+    )
+    simulee = repartition(w, annee, poids / 100, int(env))
+    actuelle = rep.table.assign(quota=t.en_vigueur.quotas)
+    ui.comparaison_table(masquer_comparaison(val.comparer(actuelle, simulee)), "Quotas en vigueur et simulés")
+    user = require("admin")
+    if user is not None and st.button("Valider cette répartition", type="primary", key="sim_valider"):
+        quand = val.valider(engine, simulee, user)
+        st.session_state["cotraitance_validee"] = (
+            f"Répartition {annee} validée le {quand:%d/%m/%Y à %H:%M} par {user.login} : elle est désormais en vigueur."
+        )
+        st.rerun()  # the follow-up is now measured against the new quotas
+    if "cotraitance_validee" in st.session_state:
+        st.success(st.session_state.pop("cotraitance_validee"))
+    ui.historique_table(masquer_historique(val.validations(engine, annee)), f"Répartitions {annee} validées")
