@@ -44,6 +44,8 @@ ensure_database()
 
 PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
+    st.Page("pages/observation.py", title="Observation", icon=":material/monitoring:"),
+    st.Page("pages/explorateur.py", title="Explorateur", icon=":material/travel_explore:"),
     st.Page("pages/partenariat.py", title="Partenariat", icon="🤲"),
     st.Page("pages/cotraitance.py", title="Co-traitance", icon="🤝"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),

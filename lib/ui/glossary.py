@@ -47,6 +47,41 @@ TERMES: dict[str, str] = {
     "Comité de pilotage": "État, Région, Pôle emploi et ARML : il suit la convention chaque trimestre.",
     "Découpage de démonstration": "Les bassins de la démonstration regroupent des communes autour des villes "
     "principales ; ce ne sont pas les zones d'emploi officielles de l'INSEE.",
+    # --- Observation and explorer (pages Observation, Explorateur)
+    "Dispositif d'accompagnement": "Programme dans lequel un jeune entre pour un accompagnement renforcé "
+    "(CIVIS, PPAE, PACEA, GJ, CEJ selon les années) ; la liste est réglable.",
+    "Entrées en dispositif": "Entrées dans un dispositif d'accompagnement pendant la période ; un jeune entré dans "
+    "deux dispositifs compte deux fois. Une affectation en co-traitance jamais acceptée n'est pas une entrée.",
+    "Jeunes en dispositif (fin de période)": "Jeunes entrés dans un dispositif au plus tard le dernier jour de la "
+    "période et pas encore sortis ce jour-là.",
+    "Sorties de dispositif": "Sorties d'un dispositif pendant la période, quelle que soit la date d'entrée.",
+    "Tranche d'âge": "Âge atteint le dernier jour de la période, calculé à partir du mois de naissance (le jeune est "
+    "compté comme né le 1er du mois) : moins de 18 ans, 18 à 21 ans, 22 à 25 ans, 26 ans et plus.",
+    "QPV / ZUS": "Jeunes résidant dans un quartier prioritaire de la politique de la ville (ZUS en 2010, QPV depuis "
+    "2015).",
+    "Logement": "Situation de logement déclarée par le jeune : chez les parents, logement autonome, hébergé par la "
+    "famille ou des amis, foyer ou logement précaire.",
+    "Mobilité": "Permis de conduire et véhicule à disposition, déclarés par le jeune.",
+    "Indemnisation chômage": "Jeunes percevant une allocation de l'assurance chômage (Pôle emploi).",
+    "Situation après le premier accueil": "Pour les jeunes venus pour la première fois pendant la période : première "
+    "situation (emploi selon le contrat, alternance, formation, immersion en entreprise) commencée entre le premier "
+    "accueil et N mois plus tard (N au choix) ; chaque jeune compte une fois, les parts font 100 %. Quand ce délai "
+    "va au-delà de la dernière date connue de l'entrepôt, le résultat est provisoire.",
+    "Alternance": "Contrat d'apprentissage ou de professionnalisation : emploi et formation en même temps.",
+    "Immersion en entreprise": "Période courte en entreprise pour découvrir un métier ou confirmer un projet.",
+    "Contrat aidé": "Emploi dont l'employeur reçoit une aide de l'État (par exemple un contrat unique d'insertion).",
+    "Part (%)": "Effectif de la ligne ÷ total de la table × 100 ; masquée quand l'effectif est masqué ou quand le "
+    "total compte moins de 5 personnes.",
+    "% en ligne / % en colonne": "Dans l'explorateur : effectif de la case ÷ total de sa ligne (ou de sa colonne) "
+    "× 100.",
+    "Évolution sur un an": "(effectif de la période − effectif de la même période un an plus tôt) ÷ effectif un an "
+    "plus tôt × 100 ; masquée quand l'un des deux effectifs est masqué ou quand l'effectif de l'an passé compte "
+    "moins de 5 personnes.",
+    "12 mois glissants": "Les douze mois qui se terminent à la fin du mois choisi.",
+    "Explorateur": "Page où l'on choisit ce que l'on compte (la mesure), les lignes et les colonnes d'un tableau "
+    "croisé ; le tableau, son graphique et ses téléchargements passent par le secret statistique.",
+    "Catégories regroupées": "Quand une tranche d'âge ou un niveau compte trop peu de jeunes, il est fusionné avec "
+    "la catégorie voisine plutôt que masqué ; une note le signale sous le tableau.",
 }
 
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ACRONYMES, key=len, reverse=True)) + r")\b")

@@ -1,0 +1,81 @@
+"""Explorateur : un tableau croisé à la carte (lignes, colonnes, mesure), masqué, avec son graphique."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.config import settings
+from lib.indicators import observation as obs
+from lib.indicators.data import warehouse
+from lib.ui import explorer, render
+from lib.ui import observation as view
+from lib.ui.filters import period_selector, scope_selector
+from lib.ui.glossary import explain, help_for
+
+NONE = "aucune"
+
+w = warehouse()
+scope = scope_selector(w)
+period = period_selector(w)
+
+st.title("Explorateur")
+st.markdown(
+    explain(
+        f"{view.scope_label(w, scope)}, {period.label}. Choisissez ce que vous comptez, puis ce qui va en lignes et "
+        "en colonnes : le tableau se construit, avec ses totaux, son graphique et ses téléchargements. "
+        f"Les cases de moins de {settings().secret.seuil_diffusion} jeunes, et celles qui permettraient de les "
+        "retrouver, sont masquées (« s »)."
+    ),
+    unsafe_allow_html=True,
+    help=help_for("Explorateur", "Secret statistique"),
+)
+
+measures = obs.measures()
+dims = list(obs.DIMENSIONS)
+c1, c2, c3 = st.columns(3)
+measure = c1.selectbox(
+    "Ce que l'on compte",
+    list(measures),
+    format_func=measures.get,
+    key="mesure",
+    help=help_for("Jeunes suivis", "Premiers accueils", "Entrées en dispositif", "Sorties de dispositif"),
+)
+rows = c2.selectbox("En lignes", dims, index=dims.index("ml"), format_func=obs.DIMENSIONS.get, key="lignes")
+cols = c3.selectbox(
+    "En colonnes",
+    [NONE, *dims],
+    index=1 + dims.index("sexe"),
+    format_func=lambda d: "(rien : une seule colonne)" if d == NONE else obs.DIMENSIONS[d],
+    key="colonnes",
+)
+if cols == rows:
+    st.warning("Choisissez deux dimensions différentes pour les lignes et les colonnes.")
+    st.stop()
+
+chosen = (rows,) if cols == NONE else (rows, cols)
+result = view.cross(w, scope, period, measure, chosen)
+if result.table is None:
+    st.info(result.message)
+    st.stop()
+
+masked = result.table
+title = f"{measures[measure]} par {view.lower_first(obs.DIMENSIONS[rows])}"
+if cols != NONE:
+    title += f" et {view.lower_first(obs.DIMENSIONS[cols])}"
+title += f", {view.scope_label(w, scope)}, {period.label}"
+
+if cols == NONE:
+    render.bar_chart(view.without_axis_titles(masked), x=obs.DIMENSIONS[rows], title=title, horizontal=True)
+    render.table(masked, title, key="explorateur", height=explorer.table_height(len(masked.table)))
+else:
+    shown = st.radio(
+        "Valeurs du tableau",
+        [masked.count, "% en ligne", "% en colonne"],
+        format_func=lambda v: "Effectifs" if v == masked.count else v,
+        horizontal=True,
+        key="valeur",
+        help=help_for("% en ligne / % en colonne"),
+    )
+    chart = view.without_axis_titles(masked)
+    render.bar_chart(chart, x=obs.DIMENSIONS[rows], color=obs.DIMENSIONS[cols], title=title, horizontal=True)
+    explorer.cross_table(masked, title, key="explorateur", value=shown)
