@@ -48,8 +48,10 @@ class EntryError:
         if self.ligne is not None:
             where.append(f"Ligne {self.ligne}")
         if self.colonne:
-            where.append(f"colonne « {self.colonne} »")
+            # the form has no columns: its "column" is the field of the indicator
+            where.append(f"{'colonne' if self.ligne is not None else 'champ'} « {self.colonne} »")
         head = ", ".join(where)
+        head = head[:1].upper() + head[1:]
         shown = f" (valeur lue : « {self.valeur} »)" if self.valeur != "" else ""
         return f"{head}{shown} : {self.message}." if head else f"{self.message}."
 
