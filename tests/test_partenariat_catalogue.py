@@ -160,3 +160,17 @@ def test_region_target_and_ml_override() -> None:
     assert ind.cible_de_region(["ML09", "ML31"]) == 7
     cat = parse_catalogue(VALID.replace("cible = 1", "cible = 2\ncible_region = 3"))
     assert cat["reunions"].cible_de_region(["ML09", "ML31"]) == 3
+
+
+def test_an_edited_catalogue_is_read_again_without_restart(tmp_path) -> None:  # noqa: ANN001
+    import os
+
+    from lib.partenariat.catalogue import catalogue
+
+    path = tmp_path / "partenariat.toml"
+    path.write_text(VALID, encoding="utf-8")
+    first = catalogue(path)
+    assert catalogue(path) is first  # cached while the file is unchanged
+    path.write_text(VALID + VALID.replace('"reunions"', '"forums"'), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert catalogue(path).codes == ("reunions", "forums")

@@ -96,7 +96,7 @@ class Indicateur:
         return float(sum(targets) / len(targets)) if targets else float(self.cible)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: catalogue() returns the same object until the file changes
 class Catalogue:
     indicateurs: tuple[Indicateur, ...]
     seuil_proche: float = 0.9
@@ -131,10 +131,18 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     return parse_catalogue(text, path)
 
 
-@lru_cache(maxsize=1)
-def catalogue() -> Catalogue:
-    """The catalogue of this process, read once (restart the app after editing partenariat.toml)."""
-    return load_catalogue()
+def catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+    """The current catalogue: read again only when partenariat.toml changes (no restart after an edit)."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1  # load_catalogue then says the file is missing
+    return _cached_catalogue(path, stamp)
+
+
+@lru_cache(maxsize=2)
+def _cached_catalogue(path: Path, stamp: int) -> Catalogue:
+    return load_catalogue(path)
 
 
 def parse_catalogue(text: str, path: Path | None = None) -> Catalogue:

@@ -273,16 +273,16 @@ def _masked(
 
 
 @lru_cache(maxsize=4)
-def _cached(url: str, version: int, region_label: str) -> MaskedTable:
+def _cached(url: str, version: int, cat: Catalogue, region_label: str) -> MaskedTable:
     engine = get_engine(url)
-    return build(active_values(engine), catalogue(), ml_names(engine), region_label)
+    return build(active_values(engine), cat, ml_names(engine), region_label)
 
 
 def tableau(engine: Engine | None = None, region_label: str = "Région") -> MaskedTable:
-    """The review table of the current data, rebuilt only when the data version changes."""
+    """The review table of the current data, rebuilt only when the data version or the catalogue changes."""
     engine = engine or get_engine()
     url = engine.url.render_as_string(hide_password=False)
-    return _cached(url, data_version(engine), region_label)
+    return _cached(url, data_version(engine), catalogue(), region_label)
 
 
 def select(masked: MaskedTable, **equal: str) -> MaskedTable:
