@@ -11,16 +11,12 @@ from lib.ui.glossary import help_for
 
 
 def _options(w: Warehouse, level: str) -> dict[str, str]:
+    # codes are categoricals in the warehouse (data.CATEGORIES): as plain strings for labels and Scope
     if level == "departement":
-        return dict(
-            zip(
-                w.departements["code"],
-                w.departements["code"] + " " + w.departements["nom"],
-                strict=True,
-            )
-        )
+        codes = w.departements["code"].astype(str)
+        return dict(zip(codes, codes + " " + w.departements["nom"].astype(str), strict=True))
     if level == "bassin":
-        return dict(zip(w.bassins["code"], w.bassins["nom"], strict=True))
+        return dict(zip(w.bassins["code"].astype(str), w.bassins["nom"].astype(str), strict=True))
     if level == "ml":
         return w.ml_names()
     return {}
