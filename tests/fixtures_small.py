@@ -112,6 +112,11 @@ def small_warehouse(version: int = 1) -> Warehouse:
     sit["date_fin"] = pd.NaT
     sit["type"] = sit["type"].astype("category")
     sit["contrat"] = sit["contrat"].astype("category")
+    # as lib.indicators.data reads them: "code" is a categorical except in commune and mission_locale
+    departements = pd.DataFrame({"code": ["09", "31"], "nom": ["Ariège", "Haute-Garonne"], "region_code": "73"})
+    bassins = pd.DataFrame({"code": ["B1", "B2"], "nom": ["Bassin un", "Bassin deux"], "source": "demo"})
+    for frame in (departements, bassins):
+        frame["code"] = frame["code"].astype("category")
     empty = pd.DataFrame()
     return Warehouse(
         jeunes=jeunes,
@@ -125,10 +130,8 @@ def small_warehouse(version: int = 1) -> Warehouse:
         mls=pd.DataFrame(
             {"code": ["MLA", "MLB"], "nom": ["Mission locale A", "Mission locale B"], "dep_code": ["09", "31"]}
         ),
-        departements=pd.DataFrame(
-            {"code": ["09", "31"], "nom": ["Ariège", "Haute-Garonne"], "region_code": ["73", "73"]}
-        ),
-        bassins=pd.DataFrame({"code": ["B1", "B2"], "nom": ["Bassin un", "Bassin deux"], "source": ["demo", "demo"]}),
+        departements=departements,
+        bassins=bassins,
         sites=empty,
         version=version,
     )

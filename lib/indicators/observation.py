@@ -167,11 +167,11 @@ def _geo(w: Warehouse, j: pd.DataFrame, dim: str) -> pd.Categorical:
     if dim == "ml":
         col, names = "ml_code", w.ml_names()
     elif dim == "departement":
-        d = w.departements
-        col, names = "dep_code", dict(zip(d["code"], d["code"] + " " + d["nom"], strict=True))
+        codes = w.departements["code"].astype(str)  # a categorical in the warehouse
+        col, names = "dep_code", dict(zip(codes, codes + " " + w.departements["nom"].astype(str), strict=True))
     else:
         b = w.bassins
-        col, names = "bassin_code", dict(zip(b["code"], b["nom"], strict=True))
+        col, names = "bassin_code", dict(zip(b["code"].astype(str), b["nom"].astype(str), strict=True))
     codes = j[col].astype(str)
     present = sorted(set(codes))
     labels = [names.get(c, c) for c in present]

@@ -238,9 +238,9 @@ def scope_label(w: Warehouse, scope: Scope) -> str:
     if scope.level == "ml":
         return w.ml_names().get(scope.code, scope.code)
     if scope.level == "departement":
-        d = w.departements.set_index("code")["nom"]
+        d = dict(zip(w.departements["code"].astype(str), w.departements["nom"], strict=True))
         return f"Département {scope.code} {d.get(scope.code, '')}".strip()
-    b = w.bassins.set_index("code")["nom"]
+    b = dict(zip(w.bassins["code"].astype(str), w.bassins["nom"], strict=True))
     return f"Bassin d'emploi {b.get(scope.code, scope.code)}"
 
 
