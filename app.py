@@ -48,6 +48,8 @@ PAGES = [
     st.Page("pages/explorateur.py", title="Explorateur", icon=":material/travel_explore:"),
     st.Page("pages/partenariat.py", title="Partenariat", icon="🤲"),
     st.Page("pages/cotraitance.py", title="Co-traitance", icon="🤝"),
+    st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
+    st.Page("pages/referentiels.py", title="Référentiels", icon=":material/upload_file:"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
 ]
 nav = st.navigation(PAGES)

@@ -1,0 +1,419 @@
+"""The map of the missions locales: outlines (public) and indicators per territory.
+
+Two halves:
+
+* the **background** (:class:`FondCarte`): ML territories, basins and départements
+  dissolved from the communes' polygons stored in the database (``commune.geometry``,
+  GeoJSON), simplified once per data version and cached. Outlines count no one:
+  they are public;
+* the **indicators** per ML or per basin: raw counts (functions ``comptes_*``, built
+  on :mod:`lib.indicators.observation` so that the map and the explorer agree), then
+  :func:`indicateurs_carte`, which masks them with :mod:`lib.secret` and derives the
+  rates there, so that a rate built on a hidden count is hidden too.
+
+Territories are keyed by their code (ML09, BD01, 7601…) in every masked table, so the
+renderer joins values to polygons without going through display names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Engine, text
+
+from lib.config import settings
+from lib.db.engine import get_engine
+from lib.geo import DEMO_BASINS_LABEL
+from lib.indicators.cotraitance.repartition import repartition
+from lib.indicators.cotraitance.suivi import ETAPE_REALISATION, ETAPES, ppae
+from lib.indicators.data import Warehouse, warehouse
+from lib.indicators.observation import FLAGS, breakdown
+from lib.indicators.periods import Period
+from lib.indicators.scope import Scope
+from lib.secret import TOTAL, MaskedTable, protect, rate, with_share
+
+# Half a screen pixel at the zoom that shows the whole region (≈ 0.011° per pixel at
+# zoom 7): invisible on screen, and it divides the payload sent to the browser by ~10.
+SIMPLIFICATION_DEG = 0.004
+# Coordinates snapped to a 0.001° grid (≈ 100 m): 3 decimals in the JSON instead of 15.
+PRECISION_DEG = 0.001
+
+NIVEAUX: dict[str, str] = {"ml": "Mission locale", "bassin": "Bassin d'emploi"}
+NIVEAUX_PLURIEL: dict[str, str] = {"ml": "missions locales", "bassin": "bassins d'emploi"}
+DIM = "territoire"
+"""Name of the territory dimension in every masked table of the map."""
+
+QPV_OUI, QPV_NON = FLAGS["qpv"]
+
+
+# ---------------------------------------------------------------- background (public outlines)
+
+
+@dataclass(frozen=True)
+class FondCarte:
+    """Outlines of the map, in EPSG:4326, simplified for the screen. Public: counts no one."""
+
+    mls: gpd.GeoDataFrame  # code, nom, population, n_communes, lon, lat (label point), geometry
+    bassins: gpd.GeoDataFrame  # same columns
+    departements: gpd.GeoDataFrame  # code, nom, lon, lat (label point), geometry
+    limites: Mapping[str, gpd.GeoSeries]  # niveau → inner borders between its territories (lines)
+    sites: pd.DataFrame  # ml_code, ml_nom, type, nom, commune_code, lat, lon
+    bassins_source: str
+    bassins_demo: bool
+    sans_geometrie: tuple[str, ...]  # communes with no polygon in the database
+    version: int
+
+    def territoires(self, niveau: str) -> gpd.GeoDataFrame:
+        if niveau not in NIVEAUX:
+            raise ValueError(f"niveau de carte inconnu : {niveau!r} (attendu : {', '.join(NIVEAUX)})")
+        return self.mls if niveau == "ml" else self.bassins
+
+    def limites_internes(self, niveau: str) -> gpd.GeoSeries:
+        """Borders between two territories of the level, without the region's outline
+        (drawn over another level, the outline would only repeat the region's edge)."""
+        return self.limites[niveau]
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """lon_min, lat_min, lon_max, lat_max of the region."""
+        return tuple(float(v) for v in self.mls.total_bounds)  # type: ignore[return-value]
+
+
+def communes_geometrie(engine: Engine) -> gpd.GeoDataFrame:
+    """Polygons of the communes as stored in the database: code, geometry (EPSG:4326).
+
+    Communes whose geometry is NULL are left out (the caller reports them)."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT code, geometry FROM commune WHERE geometry IS NOT NULL")).all()
+    codes = [r[0] for r in rows]
+    geoms = shapely.from_geojson([r[1] for r in rows]) if rows else []
+    return gpd.GeoDataFrame({"code": codes}, geometry=list(geoms), crs=4326)
+
+
+def _union_par(geoms: np.ndarray, cles: pd.Series) -> dict[str, shapely.Geometry]:
+    """Union of the polygons per group (positions of `geoms` aligned on `cles`)."""
+    return {str(k): shapely.union_all(geoms[idx]) for k, idx in cles.groupby(cles, observed=True).indices.items()}
+
+
+def _groupes(
+    unions: dict[str, shapely.Geometry], communes: pd.DataFrame, col: str, noms: Mapping[str, str]
+) -> gpd.GeoDataFrame:
+    stats = communes.groupby(col, observed=True).agg(population=("population", "sum"), n_communes=("code", "size"))
+    codes = sorted(unions)
+    geoms = shapely.set_precision(np.array([unions[c] for c in codes], dtype=object), PRECISION_DEG)
+    # the grid leaves binary noise (43.577000000000005): round so the JSON carries 3 decimals
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, 3))
+    points = shapely.point_on_surface(geoms)  # inside the polygon, unlike the centroid: where labels go
+    return gpd.GeoDataFrame(
+        {
+            "code": codes,
+            "nom": [noms.get(c, c) for c in codes],
+            "population": [int(stats["population"].get(c, 0)) for c in codes],
+            "n_communes": [int(stats["n_communes"].get(c, 0)) for c in codes],
+            "lon": np.round(shapely.get_x(points), 4),
+            "lat": np.round(shapely.get_y(points), 4),
+        },
+        geometry=list(geoms),
+        crs=4326,
+    )
+
+
+def _limites(territoires: gpd.GeoDataFrame, region: shapely.Geometry) -> gpd.GeoSeries:
+    lignes = shapely.union_all(shapely.boundary(territoires.geometry.to_numpy()))
+    internes = shapely.difference(lignes, shapely.buffer(shapely.boundary(region), 2 * PRECISION_DEG))
+    return gpd.GeoSeries([shapely.transform(internes, lambda xy: np.round(xy, 3))], crs=4326)
+
+
+def prepare_fond(
+    w: Warehouse,
+    geometries: gpd.GeoDataFrame,
+    tolerance: float = SIMPLIFICATION_DEG,
+) -> FondCarte:
+    """Dissolve the communes into ML territories, basins and départements, simplified.
+
+    The communes are simplified *together* first (``coverage_simplify`` keeps the edge
+    two neighbours share identical), then united per group: the basin outlines drawn
+    over the ML territories meet them exactly where the two follow the same border.
+    """
+    communes = w.communes.astype({"code": str})
+    geo = geometries.set_index("code").geometry.reindex(communes["code"])
+    has_geom = geo.notna().to_numpy()
+    sans = tuple(communes.loc[~has_geom, "code"])
+    communes = communes[has_geom].reset_index(drop=True)
+    raw = np.asarray(geo[has_geom].to_numpy(), dtype=object)
+    simplified = shapely.coverage_simplify(raw, tolerance) if tolerance > 0 else raw
+    ml_col = communes["ml_code"].astype(str)
+    bassin_col = communes["bassin_code"].astype(str)
+    mls = _groupes(_union_par(simplified, ml_col), communes.assign(ml_code=ml_col), "ml_code", w.ml_names())
+    bassin_noms = dict(zip(w.bassins["code"].astype(str), w.bassins["nom"], strict=True))
+    bassins = _groupes(
+        _union_par(simplified, bassin_col), communes.assign(bassin_code=bassin_col), "bassin_code", bassin_noms
+    )
+    dep_noms = dict(zip(w.departements["code"].astype(str), w.departements["nom"], strict=True))
+    deps = _groupes(
+        _union_par(simplified, communes["dep_code"].astype(str)),
+        communes.assign(dep_code=communes["dep_code"].astype(str)),
+        "dep_code",
+        dep_noms,
+    )
+    region = shapely.union_all(deps.geometry.to_numpy())
+    limites = {"ml": _limites(mls, region), "bassin": _limites(bassins, region)}
+    sources = sorted(set(w.bassins["source"].astype(str)))
+    sites = w.sites.astype({"ml_code": str}).copy()
+    sites.insert(1, "ml_nom", sites["ml_code"].map(w.ml_names()).fillna(sites["ml_code"]))
+    return FondCarte(
+        mls=mls,
+        bassins=bassins,
+        departements=deps,
+        limites=limites,
+        sites=sites[["ml_code", "ml_nom", "type", "nom", "commune_code", "lat", "lon"]],
+        bassins_source=" ; ".join(sources),
+        bassins_demo=any(s == DEMO_BASINS_LABEL or "démonstration" in s for s in sources),
+        sans_geometrie=sans,
+        version=w.version,
+    )
+
+
+@lru_cache(maxsize=2)
+def _fond_cache(url: str, version: int) -> FondCarte:  # noqa: ARG001 (version: the cache key)
+    # warehouse(url) is itself cached per data version: the page's own object, not a re-read
+    return prepare_fond(warehouse(url), communes_geometrie(get_engine(url)))
+
+
+def fond_carte(w: Warehouse, url: str | None = None) -> FondCarte:
+    """The background of the map, prepared once per data version and cached.
+
+    The cache keys on the database and on ``w.version``: an import (which bumps the
+    version) gives a new background, a rerun of the page reuses the prepared one."""
+    engine = get_engine(url)
+    return _fond_cache(engine.url.render_as_string(hide_password=False), w.version)
+
+
+# ---------------------------------------------------------------- raw counts (lib.secret masks them)
+
+
+def _codes(w: Warehouse, niveau: str) -> dict[str, str]:
+    """Territory display name → code, for the level."""
+    if niveau == "ml":
+        return {nom: code for code, nom in w.ml_names().items()}
+    return dict(zip(w.bassins["nom"], w.bassins["code"].astype(str), strict=True))
+
+
+def _all_codes(w: Warehouse, niveau: str) -> list[str]:
+    codes = w.mls["code"] if niveau == "ml" else w.bassins["code"]
+    return [str(c) for c in codes]
+
+
+def comptes_suivis_qpv(w: Warehouse, period: Period, niveau: str) -> pd.DataFrame:
+    """Young people followed in the period per territory and QPV residence: territoire, qpv, n.
+
+    Every territory × {QPV, hors QPV} is present (zeros included)."""
+    raw = breakdown(w, period, Scope(), "suivis", [niveau, "qpv"])
+    raw[DIM] = raw[niveau].map(_codes(w, niveau))
+    full = pd.MultiIndex.from_product([_all_codes(w, niveau), [QPV_OUI, QPV_NON]], names=[DIM, "qpv"])
+    counts = raw.groupby([DIM, "qpv"])["n"].sum().reindex(full, fill_value=0)
+    return counts.reset_index().astype({"n": int})
+
+
+def comptes_premiers_accueils(w: Warehouse, period: Period, niveau: str) -> pd.DataFrame:
+    """First receptions in the period per territory: territoire, n (zeros included)."""
+    raw = breakdown(w, period, Scope(), "premiers_accueils", [niveau])
+    counts = raw.assign(**{DIM: raw[niveau].map(_codes(w, niveau))}).groupby(DIM)["n"].sum()
+    codes = _all_codes(w, niveau)
+    return pd.DataFrame({DIM: codes, "n": counts.reindex(codes, fill_value=0).astype(int).to_numpy()})
+
+
+def comptes_defm(w: Warehouse, period: Period) -> pd.DataFrame | None:
+    """DEFM jeunes per ML at the end of the period's last month: territoire, n; None if not loaded."""
+    month_end = pd.Timestamp(period.end).to_period("M").end_time.normalize()
+    d = w.defm[w.defm["mois"] == month_end]
+    if d.empty:
+        return None
+    counts = d.assign(ml=d["ml_code"].astype(str)).groupby("ml")["effectif"].sum()
+    codes = _all_codes(w, "ml")
+    return pd.DataFrame({DIM: codes, "n": counts.reindex(codes, fill_value=0).astype(int).to_numpy()})
+
+
+def comptes_entrees_cotraitance(w: Warehouse, period: Period) -> pd.DataFrame:
+    """Co-traitance entries (affectations, as the quota counts young people "adressés par
+    Pôle emploi") from 1 January to the period's end, per ML: territoire, n."""
+    p = ppae(w)
+    dates = p[ETAPES[ETAPE_REALISATION]]
+    sel = dates.between(pd.Timestamp(period.end.year, 1, 1), pd.Timestamp(period.end))
+    counts = p.loc[sel, "ml_code"].value_counts()
+    codes = _all_codes(w, "ml")
+    return pd.DataFrame({DIM: codes, "n": counts.reindex(codes, fill_value=0).astype(int).to_numpy()})
+
+
+def quotas_cotraitance(w: Warehouse, annee: int) -> pd.Series | None:
+    """Quota of each ML for `annee` (envelope × combined key, lib.indicators.cotraitance),
+    or the printed 2010 quotas of seed 002 when the warehouse lacks an input; None otherwise.
+
+    A quota is a target, it counts no one: it is a public denominator."""
+    try:
+        q = repartition(w, annee, settings().cotraitance.poids_defm).table["quota"]
+    except ValueError:
+        from lib.demo.seed_figures import ANNEE_ENVELOPPE, ENVELOPPE_2010, SEED_MLS
+
+        if annee != ANNEE_ENVELOPPE:
+            return None
+        q = pd.Series({m.code: round(ENVELOPPE_2010 * m.cle_repartition) for m in SEED_MLS})
+    q.index = q.index.astype(str)
+    return q.astype(int).rename("quota")
+
+
+def comptes_ml_bassin(w: Warehouse, period: Period) -> pd.DataFrame:
+    """Young people followed in the period per ML and basin of residence (display names):
+    columns "Mission locale", "Bassin d'emploi", "Jeunes suivis"."""
+    raw = breakdown(w, period, Scope(), "suivis", ["ml", "bassin"])
+    return raw.rename(columns={"ml": ML_BASSIN_DIMS[0], "bassin": ML_BASSIN_DIMS[1], "n": ML_BASSIN_COUNT})
+
+
+ML_BASSIN_DIMS = ("Mission locale", "Bassin d'emploi")
+ML_BASSIN_COUNT = "Jeunes suivis"
+
+
+def populations(w: Warehouse, niveau: str) -> pd.Series:
+    """Inhabitants per territory (census, public), with the region's total under "Total"."""
+    col = "ml_code" if niveau == "ml" else "bassin_code"
+    pop = w.communes.assign(_t=w.communes[col].astype(str)).groupby("_t")["population"].sum()
+    pop = pop.reindex(_all_codes(w, niveau), fill_value=0).astype(float)
+    pop[TOTAL] = float(pop.sum())
+    return pop
+
+
+# ---------------------------------------------------------------- masked indicators
+
+
+@dataclass(frozen=True)
+class IndicateurMasque:
+    """One indicator of the map: where to read it in a MaskedTable.
+
+    The value of territory T is the row of ``table`` where the dimension ``territoire``
+    is T and every other dimension takes the value given in ``filtre``."""
+
+    cle: str
+    libelle: str
+    table: MaskedTable
+    colonne: str
+    decimales: int = 0
+    suffixe: str = ""
+    filtre: Mapping[str, str] = field(default_factory=dict)
+    aide: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.table, MaskedTable):
+            raise TypeError("un indicateur de carte doit venir de lib.secret (MaskedTable)")
+        if DIM not in self.table.dims or self.colonne not in self.table.value_columns:
+            raise ValueError(f"indicateur {self.cle!r} : dimension {DIM!r} ou colonne {self.colonne!r} absente")
+
+    def valeurs(self) -> pd.Series:
+        """Published value per territory code (NaN where hidden): what the map may show."""
+        t = self.table.table
+        sel = (t[DIM].astype(str) != TOTAL) & ~t[DIM].astype(str).isin(self.table.subtotals(DIM))
+        for dim, val in self.filtre.items():
+            sel &= t[dim].astype(str) == val
+        rows = t[sel]
+        return pd.Series(rows[self.colonne].to_numpy(dtype=float), index=rows[DIM].astype(str).to_numpy())
+
+    def valeur_region(self) -> float:
+        t = self.table.table
+        sel = t[DIM].astype(str) == TOTAL
+        for dim, val in self.filtre.items():
+            sel &= t[dim].astype(str) == val
+        return float(t.loc[sel, self.colonne].iloc[0]) if sel.any() else float("nan")
+
+
+@dataclass(frozen=True)
+class CarteMasquee:
+    """Everything the map shows, masked: the background and the indicators of one level."""
+
+    fond: FondCarte
+    niveau: str
+    indicateurs: dict[str, IndicateurMasque]
+    periode: str
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for ind in self.indicateurs.values():
+            if not isinstance(ind, IndicateurMasque):
+                raise TypeError("CarteMasquee n'accepte que des indicateurs masqués")
+
+
+LIBELLES: dict[str, str] = {
+    "suivis_1000": "Jeunes suivis pour 1 000 habitants",
+    "suivis": "Jeunes suivis",
+    "premiers_accueils": "Premiers accueils",
+    "part_qpv": "Part des jeunes suivis résidant en QPV (%)",
+    "defm": "DEFM jeunes (fin de période)",
+    "cotraitance": "Réalisation de l'objectif de co-traitance (%)",
+}
+"""Indicators of the map, in the order of the selector; DEFM and co-traitance per ML only."""
+
+PAR_ML_SEULEMENT = ("defm", "cotraitance")
+
+
+def indicateurs_carte(w: Warehouse, period: Period, niveau: str, fond: FondCarte) -> CarteMasquee:
+    """Mask every indicator of the level and derive the rates from the masked counts."""
+    if niveau not in NIVEAUX:
+        raise ValueError(f"niveau de carte inconnu : {niveau!r}")
+    notes: list[str] = []
+    out: dict[str, IndicateurMasque] = {}
+
+    suivis = protect(comptes_suivis_qpv(w, period, niveau), [DIM, "qpv"])
+    pop = populations(w, niveau)
+    pop_grid = pd.Series(
+        {(t, q): pop[t] for t in pop.index for q in (QPV_OUI, QPV_NON, TOTAL)},
+    )
+    pop_grid.index = pd.MultiIndex.from_tuples(pop_grid.index, names=[DIM, "qpv"])
+    par_1000 = rate(suivis, pop_grid, name="pour_1000", per=1000.0)
+    total = {"qpv": TOTAL}
+    out["suivis_1000"] = IndicateurMasque(
+        "suivis_1000", LIBELLES["suivis_1000"], par_1000, "pour_1000", 1, filtre=total, aide="Jeunes suivis"
+    )
+    out["suivis"] = IndicateurMasque("suivis", LIBELLES["suivis"], suivis, "n", filtre=total, aide="Jeunes suivis")
+    accueils = protect(comptes_premiers_accueils(w, period, niveau), [DIM])
+    out["premiers_accueils"] = IndicateurMasque(
+        "premiers_accueils", LIBELLES["premiers_accueils"], accueils, "n", aide="Premiers accueils"
+    )
+    part = with_share(suivis, of="qpv", name="part_qpv")
+    out["part_qpv"] = IndicateurMasque(
+        "part_qpv", LIBELLES["part_qpv"], part, "part_qpv", 1, " %", filtre={"qpv": QPV_OUI}, aide="QPV"
+    )
+    if niveau == "ml":
+        defm = comptes_defm(w, period)
+        if defm is None:
+            notes.append("DEFM jeunes : aucune donnée pour le dernier mois de la période.")
+        else:
+            out["defm"] = IndicateurMasque("defm", LIBELLES["defm"], protect(defm, [DIM]), "n", aide="DEFM")
+        quotas = quotas_cotraitance(w, period.end.year)
+        if quotas is None:
+            notes.append(f"Co-traitance : aucun quota enregistré pour {period.end.year}.")
+        else:
+            entrees = protect(comptes_entrees_cotraitance(w, period), [DIM])
+            den = quotas.reindex(_all_codes(w, "ml")).astype(float)
+            den[TOTAL] = float(quotas.sum())
+            taux = rate(entrees, den, name="taux", per=100.0)
+            out["cotraitance"] = IndicateurMasque(
+                "cotraitance", LIBELLES["cotraitance"], taux, "taux", 1, " %", aide="Taux de réalisation"
+            )
+            notes.append(
+                f"Co-traitance : entrées (affectations) du 1er janvier au {period.end:%d/%m/%Y} "
+                f"rapportées au quota annuel {period.end.year} de chaque mission locale."
+            )
+    return CarteMasquee(fond=fond, niveau=niveau, indicateurs=out, periode=period.label, notes=tuple(notes))
+
+
+def table_ml_bassin(w: Warehouse, period: Period, parts: bool = False) -> MaskedTable:
+    """How each ML's young people spread over the basins, masked (dims ML, basin).
+
+    ``parts``: add the share of the ML's young people living in each basin (column "part",
+    hidden with the counts it is built from)."""
+    masked = protect(comptes_ml_bassin(w, period), list(ML_BASSIN_DIMS), count=ML_BASSIN_COUNT)
+    return with_share(masked, of=ML_BASSIN_DIMS[1], name="part") if parts else masked

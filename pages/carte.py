@@ -1,0 +1,64 @@
+"""Carte : les missions locales et les bassins d'emploi, indicateurs par territoire."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.geo import DEMO_BASINS_LABEL
+from lib.indicators.carte import NIVEAUX, fond_carte, indicateurs_carte, table_ml_bassin
+from lib.indicators.data import warehouse
+from lib.ui import carte as ui_carte
+from lib.ui.filters import period_selector
+from lib.ui.glossary import explain, help_for
+
+w = warehouse()
+period = period_selector(w)
+fond = fond_carte(w)
+
+st.title("Carte des missions locales et des bassins d'emploi")
+st.markdown(
+    explain(
+        f"Territoires des ML, bassins d'emploi et lieux d'accueil, {period.label}. "
+        "Chiffres de l'entrepôt régional après application du secret statistique."
+    ),
+    unsafe_allow_html=True,
+)
+if fond.bassins_demo:
+    st.warning(DEMO_BASINS_LABEL + ".", icon=":material/info:")
+
+c1, c2 = st.columns([1, 2])
+niveau = c1.radio(
+    "Territoires colorés",
+    list(NIVEAUX),
+    format_func=lambda n: "Missions locales" if n == "ml" else "Bassins d'emploi",
+    horizontal=True,
+    key="carte_niveau",
+    help=help_for("Bassin d'emploi"),
+)
+masquee = indicateurs_carte(w, period, niveau, fond)
+options = {k: ind.libelle for k, ind in masquee.indicateurs.items()}
+options["territoire"] = "Une couleur par territoire"
+couleur = c2.selectbox(
+    "Couleur selon",
+    list(options),
+    format_func=options.get,
+    key=f"carte_couleur_{niveau}",
+    help=help_for("Jeunes suivis", "Premiers accueils", "QPV", "DEFM", "Taux de réalisation", "Secret statistique"),
+)
+ui_carte.carte(masquee, couleur, key="carte")
+
+st.subheader("Jeunes suivis de chaque mission locale, par bassin d'emploi de résidence")
+vue = st.radio(
+    "Afficher",
+    ["effectifs", "parts"],
+    format_func=lambda v: "Nombre de jeunes" if v == "effectifs" else "Part des jeunes de la mission locale (%)",
+    horizontal=True,
+    key="carte_ml_bassin_vue",
+)
+ui_carte.tableau_croise(
+    table_ml_bassin(w, period, parts=vue == "parts"),
+    lignes="Bassin d'emploi",
+    colonnes="Mission locale",
+    title=f"Jeunes suivis par mission locale et bassin d'emploi, {period.label}",
+    key="ml-bassin",
+)
