@@ -1,0 +1,165 @@
+"""The Explorateur page under AppTest, and its grid renderer on a hand-made table."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.config import settings
+from lib.secret import protect, with_share
+from lib.ui.explorer import _csv, _xlsx, grid
+
+ROOT = Path(__file__).resolve().parent.parent
+NBSP = "\u202f"
+
+
+# ------------------------------------------------------------ grid (no Streamlit)
+
+
+def small_cross():  # noqa: ANN201
+    df = pd.DataFrame(
+        {
+            "Mission locale": ["A", "A", "B", "B"],
+            "Sexe": ["Femmes", "Hommes", "Femmes", "Hommes"],
+            "n": [120, 3, 80, 60],
+        }
+    )
+    return protect(df, ["Mission locale", "Sexe"])
+
+
+def test_grid_is_rows_by_columns_with_margins_and_masks() -> None:
+    g = grid(small_cross())
+    assert list(g.columns) == ["Mission locale", "Femmes", "Hommes", "Total"]
+    assert list(g["Mission locale"]) == ["A", "B", "Total"]
+    assert g.loc[0, "Hommes"] == "s"  # 3 people: primary
+    assert (g == "s").sum().sum() == 4  # and the rectangle, or the margins would give it back
+    assert list(g.iloc[2, 1:]) == ["200", "63", "263"]
+    assert g.loc[2, "Total"] == "263"
+
+
+def test_grid_without_margins_and_shares() -> None:
+    masked = with_share(small_cross(), of="Sexe", name="% en ligne")
+    g = grid(masked, "% en ligne", margins=False)
+    assert list(g.columns) == ["Mission locale", "Femmes", "Hommes"]
+    assert "Total" not in set(g["Mission locale"])
+    assert list(g.loc[0, ["Femmes", "Hommes"]]) == ["s", "s"]  # a share is hidden with its count
+    assert len(g) == 2
+
+
+def test_downloads_carry_the_masks_and_the_rules() -> None:
+    masked = small_cross()
+    frame = grid(masked)
+    text = _csv(masked, frame, "Essai").decode("utf-8-sig")
+    assert "# Essai" in text and "secret statistique" in text.lower()
+    body = pd.read_csv(io.StringIO(text), sep=";", comment="#", dtype=str)
+    assert body.loc[0, "Hommes"] == "s" and "3" not in set(body.iloc[:, 1:].to_numpy().ravel())
+    sheets = pd.read_excel(io.BytesIO(_xlsx(masked, frame, "Essai")), sheet_name=None, dtype=str)
+    assert set(sheets) == {"Données", "Notes"} and sheets["Données"].loc[0, "Hommes"] == "s"
+
+
+def test_grid_refuses_raw_data() -> None:
+    with pytest.raises(TypeError):
+        grid(pd.DataFrame({"a": [1]}))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ page
+
+
+@pytest.fixture(scope="module")
+def at(demo_engine) -> AppTest:  # noqa: ANN001
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.run()
+    app.switch_page("pages/explorateur.py")
+    app.run()
+    assert not app.exception
+    return app
+
+
+def choose(at: AppTest, **values: object) -> AppTest:
+    for key, value in values.items():
+        at.selectbox(key=key).set_value(value)
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
+def as_number(text: str) -> float | None:
+    return None if text == "s" else float(text.replace(NBSP, "").replace(",", "."))
+
+
+def test_default_cross_table_ml_by_sex(at: AppTest) -> None:
+    choose(at, niveau="region", periode_type="annee", mesure="suivis", lignes="ml", colonnes="sexe")
+    assert at.title[0].value == "Explorateur"
+    g = at.dataframe[0].value
+    assert list(g.columns) == ["Mission locale", "Femmes", "Hommes", "Total"]
+    assert len(g) == 11 and g.iloc[-1, 0] == "Total"  # 10 MLs and the margin
+    total = as_number(g.iloc[-1, -1])
+    assert total and total > 10_000
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("download_button")) == 2
+
+
+def test_shares_in_rows_and_columns(at: AppTest) -> None:
+    choose(at, niveau="region", periode_type="annee", lignes="ml", colonnes="sexe")
+    at.radio(key="valeur").set_value("% en ligne").run()
+    g = at.dataframe[0].value
+    assert as_number(g.iloc[0, -1]) == 100.0  # a row's total is 100 % of itself
+    at.radio(key="valeur").set_value("% en colonne").run()
+    g = at.dataframe[0].value
+    assert as_number(g.iloc[-1, 1]) == 100.0
+    at.radio(key="valeur").set_value("Jeunes suivis").run()
+
+
+def test_every_measure(at: AppTest) -> None:
+    choose(at, niveau="region", periode_type="annee", lignes="departement", colonnes="age")
+    for measure in ("premiers_accueils", "entrees", "en_cours", "sorties", "entrees:CIVIS", "suivis"):
+        choose(at, mesure=measure)
+        assert at.dataframe, measure
+        assert at.dataframe[0].value.columns[0] == "Département"
+
+
+@pytest.mark.parametrize(
+    ("level", "key", "code"),
+    [
+        ("departement", "choix_dep_code", "81"),
+        ("bassin", "choix_bassin_code", "BD01"),
+        ("ml", "choix_ml_code", "ML31T"),
+        ("region", None, None),
+    ],
+)
+def test_every_level(at: AppTest, level: str, key: str | None, code: str | None) -> None:
+    choose(at, periode_type="annee", mesure="suivis", lignes="niveau", colonnes="qpv", niveau=level)
+    if key:
+        choose(at, **{key: code})
+    g = at.dataframe[0].value
+    assert g.columns[0] == "Niveau de formation" and g.iloc[-1, 0] == "Total"
+    seuil = settings().secret.seuil_diffusion
+    values = [as_number(str(v)) for v in g.iloc[:, 1:].to_numpy().ravel()]
+    assert all(v is None or v == 0 or v >= seuil for v in values)
+
+
+@pytest.mark.parametrize("kind", ["mois", "trimestre", "annee", "12mois"])
+def test_every_period_kind(at: AppTest, kind: str) -> None:
+    choose(at, niveau="region", mesure="premiers_accueils", lignes="sexe", colonnes="aucune", periode_type=kind)
+    g = at.dataframe[0].value  # one dimension: the usual table, with its share
+    assert list(g.columns) == ["Sexe", "Premiers accueils", "Part (%)"]
+    assert list(g["Sexe"]) == ["Femmes", "Hommes", "Total"]
+
+
+def test_same_dimension_twice_is_refused(at: AppTest) -> None:
+    choose(at, niveau="region", periode_type="annee", lignes="sexe", colonnes="sexe")
+    assert any("deux dimensions différentes" in w.value for w in at.warning)
+    assert not at.dataframe
+    choose(at, colonnes="age")
+
+
+def test_too_small_selection(at: AppTest) -> None:
+    choose(at, mesure="suivis", lignes="sexe", colonnes="age", periode_type="mois")
+    choose(at, niveau="bassin", choix_bassin_code="BD07")
+    assert any("pas de ventilation" in i.value for i in at.info)
+    assert not at.dataframe
+    choose(at, niveau="region", periode_type="annee")
