@@ -166,3 +166,20 @@ motif_public = "compte des forums"
     t = build(values, cat, {"ML09": "Ariège", "ML12": "Aveyron"}).table
     assert "Forums emploi communs" in set(t["indicateur"])
     assert np.isin(["ML09", "ML12", REGION], t.loc[t["code"] == "forums_emploi", "ml_code"]).all()
+
+
+def test_achievement_text_agrees_with_the_status(review) -> None:  # noqa: ANN001
+    t = review.table
+    rows = t[(t[STATUS] == "ok") & (t["atteinte"] != "—") & t["statut_code"].isin(list(Statut)[:3])]
+    pct = rows["atteinte"].str.replace("\u202f", "").str.removesuffix(" %").astype(int)
+    assert (pct[rows["statut_code"] == Statut.NON_ATTEINT] < 90).all()
+    assert pct[rows["statut_code"] == Statut.PROCHE].between(90, 99).all()
+    assert (pct[rows["statut_code"] == Statut.ATTEINT] >= 100).all()
+
+
+def test_french_numbers() -> None:
+    assert dashboard.fr_number(90, 0) == "90"
+    assert dashboard.fr_number(1234) == "1\u202f234"
+    assert dashboard.fr_number(5.5) == "5,5"
+    assert dashboard.fmt_valeur(5.5, CAT["delai_premier_entretien"]) == "5,5 j"
+    assert dashboard.fmt_valeur(1, CAT["diagnostic_partage"]) == "Oui"

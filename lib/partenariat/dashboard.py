@@ -14,6 +14,7 @@ trimestre) whose value columns are French text, ready for screen and export:
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -64,7 +65,11 @@ NBSP = "\u202f"
 
 def fr_number(x: float, decimals: int = 1) -> str:
     """12 → "12", 5.5 → "5,5", 1234 → "1 234" (at most `decimals`, no trailing zero)."""
-    s = f"{int(x):,}" if float(x).is_integer() else f"{x:,.{decimals}f}".rstrip("0").rstrip(".")
+    s = f"{x:,.{decimals}f}"
+    if float(x).is_integer():
+        s = f"{int(x):,}"
+    elif decimals > 0:
+        s = s.rstrip("0").rstrip(".")
     return s.replace(",", NBSP).replace(".", ",")
 
 
@@ -228,7 +233,10 @@ def _texts(ind: Indicateur, r: dict, seuil: float) -> tuple[str, str, str, str, 
         return DASH, cible, DASH, libelle(code, seuil), DASH
     valeur = _fmt(r["valeur_num"], ind, region)
     ratio = atteinte(r["valeur_num"], r["cible_num"], ind.sens)
-    pct = f"{fr_number(ratio * 100, 0)} %" if ratio is not None and code != Statut.INCOMPLET else DASH
+    # Rounded down, so that "90 %" is never shown next to "Non atteint" (89.9 % achieved).
+    pct = (
+        f"{fr_number(math.floor(ratio * 100 + 1e-9), 0)} %" if ratio is not None and code != Statut.INCOMPLET else DASH
+    )
     label = libelle(code, seuil)
     if code == Statut.INCOMPLET:
         label = f"{label} ({r['saisies']} ML sur {r['n_ml']})"
