@@ -65,7 +65,10 @@ else:
             key="pk_grille_trim",
             seuil=cat.seuil_proche,
         )
-        code = st.selectbox("Indicateur", list(cat.codes), format_func=lambda c: cat[c].libelle, key="pk_courbe")
+        quarterly = next((n for n, i in enumerate(cat) if i.frequence == "trimestrielle"), 0)  # a line, not 2 dots
+        code = st.selectbox(
+            "Indicateur", list(cat.codes), index=quarterly, format_func=lambda c: cat[c].libelle, key="pk_courbe"
+        )
         ui.trend_chart(
             dashboard.select(review, ml_code=territory, code=code),
             f"{cat[code].libelle} — {name}",
