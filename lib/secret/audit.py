@@ -42,9 +42,15 @@ class AuditReport:
         )
 
 
-def audit(masked: MaskedTable, original_counts: pd.DataFrame, rules: SecretRules | None = None) -> AuditReport:
-    """Audit `masked` against the raw counts it was made from (same columns as given to protect)."""
+def audit(
+    masked: MaskedTable, original_counts: pd.DataFrame, rules: SecretRules | None = None, floor: float | None = None
+) -> AuditReport:
+    """Audit `masked` against the raw counts it was made from (same columns as given to protect).
+
+    `floor`: what the attacker knows of a hidden cell, by default 1 when zeros are shown, else 0.
+    """
     rules = resolve(rules)
+    floor = hidden_floor(rules) if floor is None else floor
     layout = masked.layout
     if layout is None:  # declare_public: nothing hidden, nothing sensitive
         empty = pd.DataFrame(columns=[*masked.dims, STATUS, "value", "lower", "upper", "width", "primary", "protected"])
@@ -55,7 +61,7 @@ def audit(masked: MaskedTable, original_counts: pd.DataFrame, rules: SecretRules
     primary = is_primary(truth, rules)
     targets = np.flatnonzero(hidden | primary)
     equations = layout.equations()
-    lo, hi = hidden_ranges(equations, published, hidden_floor(rules), targets)
+    lo, hi = hidden_ranges(equations, published, floor, targets)
 
     ranges = masked.table.iloc[targets][[*masked.dims, STATUS]].copy()
     ranges["value"] = truth[targets]

@@ -33,9 +33,8 @@ def pass_model(
     matrix: sparse.spmatrix,
     row_lower: np.ndarray,
     row_upper: np.ndarray,
-    integer: np.ndarray | None = None,
 ) -> None:
-    """Load an LP/MIP given as arrays (HiGHS infinity for missing bounds)."""
+    """Load an LP given as arrays (HiGHS infinity for missing bounds)."""
     m = sparse.csc_matrix(matrix)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = m.shape[1], m.shape[0]
@@ -48,9 +47,6 @@ def pass_model(
     lp.a_matrix_.start_ = m.indptr.astype(np.int32)
     lp.a_matrix_.index_ = m.indices.astype(np.int32)
     lp.a_matrix_.value_ = m.data.astype(float)
-    if integer is not None:
-        kinds = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
-        lp.integrality_ = kinds
     h.passModel(lp)
 
 
@@ -78,12 +74,12 @@ class Ranges:
             return width <= 0
         col = self.column[cell]
         self.h.changeColCost(col, -1.0)
-        hi = -_optimum(self.h)
-        if hi < INF:
+        spread = -_optimum(self.h)
+        if spread < INF:
             self.h.changeColCost(col, 1.0)
-            hi -= _optimum(self.h)
+            spread -= _optimum(self.h)
         self.h.changeColCost(col, 0.0)
-        return hi >= width
+        return spread >= width
 
     def of(self, cell: int) -> tuple[float, float]:
         """(min, max) of one cell; a published cell has min = max = its value; max may be +inf."""
@@ -118,6 +114,10 @@ def hidden_ranges(
 def _optimum(h: highspy.Highs) -> float:
     h.run()
     status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kUnknown:  # seen once from a warm start: solve again from scratch
+        h.clearSolver()
+        h.run()
+        status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         return float(h.getInfo().objective_function_value)
     if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):

@@ -6,17 +6,22 @@ give p values at least `seuil_diffusion` apart. They are the true table plus
 deviations y⁺ and y⁻ that respect every additivity equation, are zero on
 published cells, and never push a hidden cell below its floor:
 
-    x_i ∈ [0, 1]   hide cell i?     cost c_i = value + 1 (people hidden, then cells)
+    x_i ∈ [0, 1]   cell i hidden?   cost: value + 1 (people hidden, then cells)
     −down_i·x_i ≤ y_i ≤ M·x_i       for y⁺ and y⁻, down_i = min(a_i − floor, M), M = seuil
     A·y⁺ = 0, A·y⁻ = 0, y⁺_p − y⁻_p ≥ seuil
 
-Solved as an LP (default) the cells with x_i > 0 still form a valid pattern: with
-x_i = 1 on them the same y is feasible. That is 5 to 10 times faster than the
-MIP here for 1 to 3 % more people hidden, and a pruning pass then gives back
-every secondary cell that turns out not to be needed. `exact=True` solves the MIP.
-
-Hiding more never narrows a range, so one pass over the primary cells is enough;
-every check is the attacker's LP of intervals.py, the same as the audit's.
+Solved as an LP (default), the cells with x_i > 0 still form a valid pattern: with
+x_i = 1 on them the same y is feasible. Steps:
+1. each primary cell in turn: if the attacker's LP (intervals.py) already gives it a
+   wide range, nothing to do; else the model above picks the cheapest cells to hide;
+2. pruning: each secondary cell (largest first) is published again if every primary
+   cell stays protected. The same model restricted to the hidden cells gives, for
+   each primary cell, a *proof*: the few hidden cells its deviations move; only the
+   primary cells whose proof moves the candidate are checked again;
+3. singletons (see below) get a third hidden cell in their equations.
+Hiding more never narrows a range, so one pass is enough; the LP audit confirms it.
+The LP is 5 to 10 times faster than the MIP (`exact=True`) and, after pruning,
+hides as few people (benchmarks/bench_secret.py).
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ from __future__ import annotations
 import highspy
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from lib.config import SecretRules
 from lib.secret.intervals import Ranges, new_solver, pass_model
@@ -45,147 +49,191 @@ def secondary_suppression(
     rules: SecretRules,
     priority: np.ndarray | None = None,
     exact: bool = False,
+    floor: float | None = None,
 ) -> np.ndarray:
-    """Hidden-cell mask (primary ∪ secondary). `priority`: lower is protected first."""
+    """Hidden-cell mask (primary ∪ secondary). `priority`: lower is protected first.
+    `floor`: what the attacker knows of a hidden cell (default: rules.hidden_floor)."""
     hidden = primary.copy()
     if not primary.any() or equations.shape[0] == 0:
         return hidden
     equations = sparse.csr_matrix(equations)
-    floor = hidden_floor(rules)
+    floor = hidden_floor(rules) if floor is None else floor
+    width = rules.seuil_diffusion - TOLERANCE
     order = np.flatnonzero(primary)
     if priority is not None:
         order = order[np.argsort(priority[order], kind="stable")]
-    model: _ProtectionModel | None = None
+    protector: _DeviationLP | None = None
     ranges: Ranges | None = None
-    for p in order:
-        if ranges is None:  # one attacker LP per pattern, reused until the pattern changes
-            ranges = Ranges(equations, np.where(hidden, np.nan, values), floor)
-        if ranges.wide_enough(int(p), rules.seuil_diffusion - TOLERANCE):
+    for p in map(int, order):
+        ranges = ranges or Ranges(equations, np.where(hidden, np.nan, values), floor)  # reused until hiding more
+        if ranges.wide_enough(p, width):
             continue
-        if model is None:  # built once, only when some primary cell needs it
-            model = _ProtectionModel(equations, values, hidden, rules, exact)
-        hidden |= model.protect(int(p), hidden)
+        if protector is None:  # built once, only when some primary cell needs it
+            protector = _DeviationLP(equations, values, primary | (values > 0), primary, rules, floor, exact)
+        protector.keep_hidden(hidden)
+        solved = protector.solve(p)
+        if solved is None:  # nothing found (MIP time limit): hiding every candidate is always safe
+            hidden |= values > 0
+        else:
+            hidden[solved[1]] = True
         ranges = None
-    hidden = _prune(equations, values, primary, hidden, rules)
+    hidden = _prune(equations, values, primary, hidden, rules, floor)
     return _protect_singletons(equations, values, primary, hidden)
 
 
-class _ProtectionModel:
-    """One HiGHS model reused for every primary cell: only bounds and one row change."""
+class _DeviationLP:
+    """The model of the module docstring over `cells`; a protection row per primary cell,
+    switched on by its bounds, so that the simplex stays warm from one cell to the next."""
 
     def __init__(
-        self, equations: sparse.csr_matrix, values: np.ndarray, hidden: np.ndarray, rules: SecretRules, exact: bool
+        self,
+        equations: sparse.csr_matrix,
+        values: np.ndarray,
+        cells: np.ndarray,
+        primary: np.ndarray,
+        rules: SecretRules,
+        floor: float,
+        exact: bool = False,
+        proofs_only: bool = False,
     ):
-        self.cells = np.flatnonzero(hidden | (values > 0))  # published zeros never move
-        self.column = {int(c): i for i, c in enumerate(self.cells)}
+        """`proofs_only`: every x costs 1 and none is fixed: x only says which cells a proof uses."""
+        self.cells = np.flatnonzero(cells)
         k = self.k = self.cells.size
+        self.position = {int(c): i for i, c in enumerate(self.cells)}
         a = values[self.cells]
         # Deviations are capped at the threshold: in 1- and 2-dimension tables every extreme
         # deviation moves its cells by the same amount, and the cap keeps the LP tight
         # (x_i ≥ |y_i| / cap). A cap may cost extra suppressions, never protection.
-        cap = float(rules.seuil_diffusion)
-        down = np.minimum(a - np.minimum(hidden_floor(rules), a), cap)
+        cap = self.threshold = float(rules.seuil_diffusion)
+        down = np.minimum(a - np.minimum(floor, a), cap)
 
-        eq = equations[:, self.cells]
-        eq = eq[np.diff(eq.indptr) > 0]
-        eye = sparse.identity(k, format="csr")
-        empty_eq, empty_row = sparse.csr_matrix(eq.shape), sparse.csr_matrix((1, k))
-        matrix = sparse.bmat(
-            [
-                [empty_eq, eq, None],  # A·y⁺ = 0
-                [empty_eq, None, eq],  # A·y⁻ = 0
-                [-cap * eye, eye, None],  # y⁺ − M·x ≤ 0
-                [sparse.diags(down), eye, None],  # y⁺ + down·x ≥ 0
-                [-cap * eye, None, eye],  # y⁻ − M·x ≤ 0
-                [sparse.diags(down), None, eye],  # y⁻ + down·x ≥ 0
-                [empty_row, empty_row, empty_row],  # protection row, filled per primary cell
-            ],
-            format="csc",
+        eq = sparse.coo_matrix(equations[:, self.cells])
+        keep = np.flatnonzero(np.bincount(eq.row, minlength=eq.shape[0]) > 0)
+        eq_row = np.searchsorted(keep, eq.row)  # equations with no column here are dropped
+        n_eq, i = keep.size, np.arange(k)
+        rows, cols, vals = [eq_row, n_eq + eq_row], [k + eq.col, 2 * k + eq.col], [eq.data, eq.data]
+        base = 2 * n_eq
+        for block, (y, x_coef) in enumerate([(k, -cap), (k, down), (2 * k, -cap), (2 * k, down)]):
+            rows += [base + block * k + i] * 2  # y − M·x ≤ 0 and y + down·x ≥ 0, for y⁺ then y⁻
+            cols += [i, y + i]
+            vals += [np.broadcast_to(x_coef, k), np.ones(k)]
+        prim = np.flatnonzero(primary[self.cells])
+        first = base + 4 * k
+        self.protection_row = {int(self.cells[c]): first + j for j, c in enumerate(prim)}
+        rows += [first + np.arange(prim.size)] * 2
+        cols += [k + prim, 2 * k + prim]
+        vals += [np.ones(prim.size), -np.ones(prim.size)]
+        matrix = sparse.csc_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(first + prim.size, 3 * k)
         )
-        inf, n_eq, zeros = highspy.kHighsInf, eq.shape[0], np.zeros(k)
-        free_below, free_above = np.full(k, -inf), np.full(k, inf)
-        row_lower = np.concatenate([np.zeros(2 * n_eq), free_below, zeros, free_below, zeros, [0.0]])
-        row_upper = np.concatenate([np.zeros(2 * n_eq), zeros, free_above, zeros, free_above, [inf]])
-        self.protection_row = row_lower.size - 1
-        self.threshold = cap
-
-        self.fixed = hidden[self.cells].copy()
-        cost = np.concatenate([a + 1.0, zeros, zeros])
-        col_lower = np.concatenate([self.fixed.astype(float), -down, -down])
-        col_upper = np.concatenate([np.ones(k), np.full(2 * k, cap)])
+        inf, zeros = highspy.kHighsInf, np.zeros(k)
+        free_below, free_above, off = np.full(k, -inf), np.full(k, inf), np.full(prim.size, -inf)
+        row_lower = np.concatenate([np.zeros(base), free_below, zeros, free_below, zeros, off])
+        row_upper = np.concatenate([np.zeros(base), zeros, free_above, zeros, free_above, -off])
+        self.lower = np.zeros(k) if proofs_only else primary[self.cells].astype(float)  # primary cells are hidden
+        self.upper = np.ones(k)
+        cost = np.concatenate([np.ones(k) if proofs_only else a + 1.0, zeros, zeros])
         self.h = new_solver()
-        integer = None
+        col_lower, col_upper = np.concatenate([self.lower, -down, -down]), np.concatenate([self.upper, [cap] * 2 * k])
+        pass_model(self.h, cost, col_lower, col_upper, matrix, row_lower, row_upper)
         if exact:
-            integer = np.concatenate([np.ones(k, bool), np.zeros(2 * k, bool)])
             self.h.setOptionValue("time_limit", MIP_TIME_LIMIT)
             self.h.setOptionValue("mip_allow_restart", False)
-        pass_model(self.h, cost, col_lower, col_upper, matrix, row_lower, row_upper, integer)
+            self.h.changeColsIntegrality(k, i.astype(np.int32), np.full(k, highspy.HighsVarType.kInteger))
+        else:
+            self.h.setOptionValue("presolve", "off")  # keep the simplex basis from one solve to the next
         self.current: int | None = None
 
-    def protect(self, p: int, hidden: np.ndarray) -> np.ndarray:
-        """Cells to hide (full-table mask) so that primary cell `p` is protected."""
-        h = self.h
-        for i in np.flatnonzero(hidden[self.cells] & ~self.fixed):
-            h.changeColBounds(int(i), 1.0, 1.0)
-            self.fixed[i] = True
+    def keep_hidden(self, hidden: np.ndarray) -> None:
+        """Cells hidden since the last call stay hidden (x = 1): they cost nothing more."""
+        self._set_x(hidden[self.cells] & (self.lower < 1), 1.0, 1.0)
+
+    def set_published(self, cell: int, published: bool) -> None:
+        self._set_x(np.arange(self.k) == self.position[cell], 0.0, 0.0 if published else 1.0)
+
+    def _set_x(self, which: np.ndarray, lower: float, upper: float) -> None:
+        idx = np.flatnonzero(which)
+        if idx.size:
+            self.lower[idx], self.upper[idx] = lower, upper
+            self.h.changeColsBounds(idx.size, idx.astype(np.int32), self.lower[idx], self.upper[idx])
+
+    def solve(self, p: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(proof: cells the deviations move, cells with x > 0) protecting primary cell `p`, or None."""
+        h, k = self.h, self.k
         if self.current is not None:
-            h.changeCoeff(self.protection_row, self.k + self.current, 0.0)
-            h.changeCoeff(self.protection_row, 2 * self.k + self.current, 0.0)
-        col = self.current = self.column[p]
-        h.changeCoeff(self.protection_row, self.k + col, 1.0)
-        h.changeCoeff(self.protection_row, 2 * self.k + col, -1.0)
-        h.changeRowBounds(self.protection_row, self.threshold, highspy.kHighsInf)
+            h.changeRowBounds(self.protection_row[self.current], -highspy.kHighsInf, highspy.kHighsInf)
+        self.current = p
+        h.changeRowBounds(self.protection_row[p], self.threshold, highspy.kHighsInf)
         h.run()
-        out = np.zeros(hidden.size, dtype=bool)
-        if h.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
-            x = np.asarray(h.getSolution().col_value[: self.k])
-            out[self.cells[x > TOLERANCE]] = True
-        else:  # nothing found (time limit): hiding every candidate is always safe
-            out[self.cells] = True
-        return out
+        if h.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+            return None
+        solution = np.asarray(h.getSolution().col_value)
+        moved = (np.abs(solution[k : 2 * k]) > TOLERANCE) | (np.abs(solution[2 * k :]) > TOLERANCE)
+        return self.cells[moved], self.cells[solution[:k] > TOLERANCE]
 
 
 def _prune(
-    equations: sparse.csr_matrix, values: np.ndarray, primary: np.ndarray, hidden: np.ndarray, rules: SecretRules
+    equations: sparse.csr_matrix,
+    values: np.ndarray,
+    primary: np.ndarray,
+    hidden: np.ndarray,
+    rules: SecretRules,
+    floor: float,
 ) -> np.ndarray:
-    """Publish again each secondary cell (largest first) whose hiding no primary cell needs."""
+    """Publish again each secondary cell (largest first) that no primary cell needs.
+
+    The model over the hidden cells only (cost 1 each: short proofs) proves each primary
+    cell protected; publishing a cell only requires new proofs for the primary cells whose
+    proof moves it. A primary cell the capped model cannot prove (the attacker's exact LP
+    did) is checked with the exact LP against every candidate.
+    """
+    secondary = np.flatnonzero(hidden & ~primary)
+    if secondary.size == 0:
+        return hidden
     hidden = hidden.copy()
-    floor = hidden_floor(rules)
-    incidence = abs(equations)
-    for s in sorted(np.flatnonzero(hidden & ~primary), key=lambda c: (-values[c], c)):
+    check = _DeviationLP(equations, values, hidden, primary, rules, floor, proofs_only=True)
+    proofs: dict[int, np.ndarray | None] = {}
+    for p in map(int, np.flatnonzero(primary)):
+        solved = check.solve(p)
+        proofs[p] = None if solved is None else solved[0]
+    width = rules.seuil_diffusion - TOLERANCE
+    for s in sorted(secondary, key=lambda c: (-values[c], c)):
+        s = int(s)
+        check.set_published(s, True)
         trial = hidden.copy()
         trial[s] = False
-        # publishing s only matters to primary cells linked to it through hidden cells
-        near = _linked_primaries(incidence, hidden, primary, s)
-        ranges = Ranges(equations, np.where(trial, np.nan, values), floor)
-        if all(ranges.wide_enough(int(q), rules.seuil_diffusion - TOLERANCE) for q in near):
+        ranges: Ranges | None = None
+        new_proofs: dict[int, np.ndarray | None] = {}
+        for p, proof in proofs.items():
+            if proof is None:  # only the exact LP protects p
+                ranges = ranges or Ranges(equations, np.where(trial, np.nan, values), floor)
+                if not ranges.wide_enough(p, width):
+                    break
+            elif s in proof:
+                solved = check.solve(p)
+                if solved is None:
+                    break
+                new_proofs[p] = solved[0]
+        else:
             hidden = trial
+            proofs.update(new_proofs)
+            continue
+        check.set_published(s, False)
     return hidden
-
-
-def _linked_primaries(incidence: sparse.csr_matrix, hidden: np.ndarray, primary: np.ndarray, s: int) -> np.ndarray:
-    """Primary cells in the same component as `s` (cells linked when they share an equation),
-    those sharing an equation with `s` first, as they are the likeliest to lose protection."""
-    cells = np.flatnonzero(hidden)
-    sub = incidence[:, cells]
-    _, component = connected_components(sub.T @ sub, directed=False)
-    where = int(np.searchsorted(cells, s))
-    linked = cells[(component == component[where]) & primary[cells]]
-    rows = incidence[:, s].nonzero()[0]
-    neighbours = np.isin(linked, incidence[rows].indices)
-    return np.concatenate([linked[neighbours], linked[~neighbours]])
 
 
 def exposed_singletons(
     equations: sparse.csr_matrix, values: np.ndarray, primary: np.ndarray, hidden: np.ndarray
 ) -> np.ndarray:
-    """Equations whose hidden terms are exactly two, one a primary cell of 1 person.
+    """Equations whose hidden terms are exactly two, one a primary cell of 1 person, and
+    with a published term that is not zero (else hiding a third term is impossible).
 
     That person knows their cell is 1, so they can compute the other hidden term.
     """
     a = abs(sparse.csr_matrix(equations))
     singleton = primary & hidden & (values == 1)
-    return np.flatnonzero(((a @ hidden) == 2) & ((a @ singleton) >= 1))
+    published_nonzero = ~hidden & (values > 0)
+    return np.flatnonzero(((a @ hidden) == 2) & ((a @ singleton) >= 1) & ((a @ published_nonzero) >= 1))
 
 
 def _protect_singletons(
@@ -201,8 +249,7 @@ def _protect_singletons(
             if hidden[terms].sum() != 2:  # already fixed by an earlier addition in this pass
                 continue
             free = terms[~hidden[terms] & (values[terms] > 0)]
-            if free.size:
-                hidden[free[np.argmin(values[free])]] = True
-                added = True
+            hidden[free[np.argmin(values[free])]] = True
+            added = True
         if not added:
             return hidden
