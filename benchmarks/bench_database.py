@@ -64,7 +64,11 @@ def bench(url: str, data, ref) -> dict[str, float]:  # noqa: ANN001
         with engine.connect() as conn:
             conn.execute(text(QUERY)).fetchall()
 
-    out = {"chargement (s)": load, "lecture complète (s)": median_time(read_all), "agrégat SQL (s)": median_time(aggregate)}
+    out = {
+        "chargement (s)": load,
+        "lecture complète (s)": median_time(read_all),
+        "agrégat SQL (s)": median_time(aggregate),
+    }
     engine.dispose()
     return out
 
