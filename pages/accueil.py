@@ -9,7 +9,7 @@ from lib.config import settings
 from lib.indicators.accueil import key_figures
 from lib.indicators.data import warehouse
 from lib.indicators.series import monthly_activity
-from lib.secret import declare_public, protect
+from lib.secret import declare_public, protect, small_selection_message
 from lib.ui import render
 from lib.ui.filters import period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
@@ -53,6 +53,11 @@ with c3:
 with c4:
     if kf.defm_jeunes is not None:
         render.key_figure("DEFM jeunes (fin de période)", one(kf.defm_jeunes), help=help_for("DEFM"))
+
+too_small = small_selection_message(kf.suivis)
+if too_small:  # rule: no breakdown of a selection that could isolate people
+    st.info(too_small)
+    st.stop()
 
 start = pd.Timestamp(period.end) - pd.DateOffset(months=23)
 series = monthly_activity(w, scope, pd.Timestamp(start.year, start.month, 1), pd.Timestamp(period.end))
