@@ -12,6 +12,7 @@ from lib.config import Settings
 from lib.db.engine import bump_version, log_action, migrate
 from lib.db.schema import Commune
 from lib.demo.generator import generate
+from lib.demo.partenariat import generate_partenariat
 from lib.demo.reference import reference
 from lib.demo.seed_figures import ANNEE_ENVELOPPE, ENVELOPPE_2010, SEED_MLS
 
@@ -87,6 +88,8 @@ def load_demo(
             "enveloppe_cotraitance",
             pd.DataFrame([{"annee": ANNEE_ENVELOPPE, "enveloppe": ENVELOPPE_2010}]),
         )
+        progress(0.95, "Indicateurs du partenariat")
+        insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
         log_action(conn, "système", "chargement démo", f"{n} jeunes, graine {cfg.demo_seed}")
         bump_version(conn)
     progress(1.0, "Base prête")
