@@ -215,3 +215,22 @@ def test_what_if_saved_by_admin_with_history(demo_engine) -> None:
         with demo_engine.begin() as conn:
             conn.execute(delete(RepartitionValidee))
             bump_version(conn)
+
+
+def test_page_other_periods_and_scopes(demo_engine) -> None:
+    at = _page()
+    at.selectbox(key="periode_annee").set_value(2009).run()
+    assert not at.exception
+    assert any("Aucune enveloppe de co-traitance" in i.value for i in at.info)
+    at.selectbox(key="periode_annee").set_value(2010).run()
+    at.selectbox(key="periode_type").set_value("trimestre").run()
+    at.selectbox(key="periode_trim").set_value(2).run()
+    at.selectbox(key="niveau").set_value("departement").run()
+    at.selectbox(key="choix_dep_code").set_value("46").run()
+    assert not at.exception, [e.value for e in at.exception]
+    suivi = _frame(at, "Réalisation / attendu au prorata (%)")
+    assert list(suivi["Mission locale"]) == ["Mission locale Lot", "Total"]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Mission locale Lot : à fin juin 2010" in warnings
+    # the répartition stays regional whatever the territory shown
+    assert len(_frame(at, "Clé de répartition co-traitance (%)")) == 11

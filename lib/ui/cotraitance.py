@@ -22,6 +22,7 @@ from lib.ui import render
 from lib.ui.glossary import explain
 
 NBSP = "\u202f"
+ALERTES_DEPLIEES = 4  # warning groups longer than this are folded (errors never are)
 
 # Terms of this page missing from the shared glossary (lib/ui/glossary.py belongs to another module).
 AIDE = {
@@ -90,11 +91,15 @@ def alertes(items: tuple[Alerte, ...] | list[Alerte]) -> None:
         if not group:
             continue
         body = "\n".join(f"- {a.message}" for a in group)
-        text = f"**{titre}** — {len(group)} mission(s) locale(s)\n\n{body}"
+        head = f"**{titre}** — {len(group)} mission(s) locale(s)"
         if any(a.gravite == "erreur" for a in group):
-            st.error(text, icon="🚨")
-        else:
-            st.warning(text, icon="⚠️")
+            st.error(f"{head}\n\n{body}", icon="🚨")
+        elif len(group) <= ALERTES_DEPLIEES:
+            st.warning(f"{head}\n\n{body}", icon="⚠️")
+        else:  # a long list would push the répartition off the projected screen: one line, details on demand
+            st.warning(head + " (détail ci-dessous)", icon="⚠️")
+            with st.expander(f"Détail : {titre.lower()}"):
+                st.markdown(body)
 
 
 # ------------------------------------------------------------------ répartition
