@@ -50,6 +50,8 @@ except ValueError as exc:  # missing DEFM, keys or envelope: say which, do not c
     st.stop()
 m = masquer(t)
 
+if "cotraitance_validee" in st.session_state:  # set just before the rerun that follows a validation
+    st.success(st.session_state.pop("cotraitance_validee"))
 ui.alertes(m.alertes)
 st.caption(t.en_vigueur.source)
 for ecart in t.en_vigueur.ecarts:
@@ -155,6 +157,4 @@ with onglets[3]:
             f"Répartition {annee} validée le {quand:%d/%m/%Y à %H:%M} par {user.login} : elle est désormais en vigueur."
         )
         st.rerun()  # the follow-up is now measured against the new quotas
-    if "cotraitance_validee" in st.session_state:
-        st.success(st.session_state.pop("cotraitance_validee"))
     ui.historique_table(masquer_historique(val.validations(engine, annee)), f"Répartitions {annee} validées")
