@@ -12,16 +12,15 @@ published cells, and never push a hidden cell below its floor:
 
 Solved as an LP (default), the cells with x_i > 0 still form a valid pattern: with
 x_i = 1 on them the same y is feasible. Steps:
-1. each primary cell in turn: if the attacker's LP (intervals.py) already gives it a
-   wide range, nothing to do; else the model above picks the cheapest cells to hide;
+1. each primary cell in turn (interior cells first): if the attacker's LP
+   (intervals.py, the audit's) already gives it a wide enough range, nothing to do;
+   else the model above picks the cheapest cells to hide;
 2. pruning: each secondary cell (largest first) is published again if every primary
-   cell stays protected. The same model restricted to the hidden cells gives, for
-   each primary cell, a *proof*: the few hidden cells its deviations move; only the
-   primary cells whose proof moves the candidate are checked again;
+   cell linked to it through hidden cells stays protected (attacker's LP again);
 3. singletons (see below) get a third hidden cell in their equations.
 Hiding more never narrows a range, so one pass is enough; the LP audit confirms it.
-The LP is 5 to 10 times faster than the MIP (`exact=True`) and, after pruning,
-hides as few people (benchmarks/bench_secret.py).
+The LP is 3 to 10 times faster than the MIP (`exact=True`) and, after pruning,
+hides about as many people (benchmarks/bench_secret.py).
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from __future__ import annotations
 import highspy
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from lib.config import SecretRules
 from lib.secret.intervals import Ranges, new_solver, pass_model
@@ -94,12 +94,9 @@ class _DeviationLP:
         rules: SecretRules,
         floor: float,
         exact: bool = False,
-        proofs_only: bool = False,
     ):
-        """`proofs_only`: every x costs 1 and none is fixed: x only says which cells a proof uses."""
         self.cells = np.flatnonzero(cells)
         k = self.k = self.cells.size
-        self.position = {int(c): i for i, c in enumerate(self.cells)}
         a = values[self.cells]
         # Deviations are capped at the threshold: in 1- and 2-dimension tables every extreme
         # deviation moves its cells by the same amount, and the cap keeps the LP tight
@@ -130,9 +127,9 @@ class _DeviationLP:
         free_below, free_above, off = np.full(k, -inf), np.full(k, inf), np.full(prim.size, -inf)
         row_lower = np.concatenate([np.zeros(base), free_below, zeros, free_below, zeros, off])
         row_upper = np.concatenate([np.zeros(base), zeros, free_above, zeros, free_above, -off])
-        self.lower = np.zeros(k) if proofs_only else primary[self.cells].astype(float)  # primary cells are hidden
+        self.lower = primary[self.cells].astype(float)  # x bounds: primary cells are hidden
         self.upper = np.ones(k)
-        cost = np.concatenate([np.ones(k) if proofs_only else a + 1.0, zeros, zeros])
+        cost = np.concatenate([a + 1.0, zeros, zeros])
         self.h = new_solver()
         col_lower, col_upper = np.concatenate([self.lower, -down, -down]), np.concatenate([self.upper, [cap] * 2 * k])
         pass_model(self.h, cost, col_lower, col_upper, matrix, row_lower, row_upper)
@@ -147,9 +144,6 @@ class _DeviationLP:
     def keep_hidden(self, hidden: np.ndarray) -> None:
         """Cells hidden since the last call stay hidden (x = 1): they cost nothing more."""
         self._set_x(hidden[self.cells] & (self.lower < 1), 1.0, 1.0)
-
-    def set_published(self, cell: int, published: bool) -> None:
-        self._set_x(np.arange(self.k) == self.position[cell], 0.0, 0.0 if published else 1.0)
 
     def _set_x(self, which: np.ndarray, lower: float, upper: float) -> None:
         idx = np.flatnonzero(which)
@@ -180,46 +174,34 @@ def _prune(
     rules: SecretRules,
     floor: float,
 ) -> np.ndarray:
-    """Publish again each secondary cell (largest first) that no primary cell needs.
+    """Publish again each secondary cell (largest first) whose hiding no primary cell needs.
 
-    The model over the hidden cells only (cost 1 each: short proofs) proves each primary
-    cell protected; publishing a cell only requires new proofs for the primary cells whose
-    proof moves it. A primary cell the capped model cannot prove (the attacker's exact LP
-    did) is checked with the exact LP against every candidate.
+    Publishing a cell only matters to the primary cells linked to it through hidden cells;
+    those sharing an equation with it are checked first, as the likeliest to lose protection.
     """
-    secondary = np.flatnonzero(hidden & ~primary)
-    if secondary.size == 0:
-        return hidden
     hidden = hidden.copy()
-    check = _DeviationLP(equations, values, hidden, primary, rules, floor, proofs_only=True)
-    proofs: dict[int, np.ndarray | None] = {}
-    for p in map(int, np.flatnonzero(primary)):
-        solved = check.solve(p)
-        proofs[p] = None if solved is None else solved[0]
+    incidence = abs(equations)
     width = rules.seuil_diffusion - TOLERANCE
-    for s in sorted(secondary, key=lambda c: (-values[c], c)):
-        s = int(s)
-        check.set_published(s, True)
+    for s in sorted(np.flatnonzero(hidden & ~primary), key=lambda c: (-values[c], c)):
         trial = hidden.copy()
         trial[s] = False
-        ranges: Ranges | None = None
-        new_proofs: dict[int, np.ndarray | None] = {}
-        for p, proof in proofs.items():
-            if proof is None:  # only the exact LP protects p
-                ranges = ranges or Ranges(equations, np.where(trial, np.nan, values), floor)
-                if not ranges.wide_enough(p, width):
-                    break
-            elif s in proof:
-                solved = check.solve(p)
-                if solved is None:
-                    break
-                new_proofs[p] = solved[0]
-        else:
+        ranges = Ranges(equations, np.where(trial, np.nan, values), floor)
+        if all(ranges.wide_enough(int(q), width) for q in _linked_primaries(incidence, hidden, primary, int(s))):
             hidden = trial
-            proofs.update(new_proofs)
-            continue
-        check.set_published(s, False)
     return hidden
+
+
+def _linked_primaries(incidence: sparse.csr_matrix, hidden: np.ndarray, primary: np.ndarray, s: int) -> np.ndarray:
+    """Primary cells in the same component as `s` (cells linked when they share an equation),
+    those sharing an equation with `s` first."""
+    cells = np.flatnonzero(hidden)
+    sub = incidence[:, cells]
+    _, component = connected_components(sub.T @ sub, directed=False)
+    where = int(np.searchsorted(cells, s))
+    linked = cells[(component == component[where]) & primary[cells]]
+    rows = incidence[:, s].nonzero()[0]
+    neighbours = np.isin(linked, incidence[rows].indices)
+    return np.concatenate([linked[neighbours], linked[~neighbours]])
 
 
 def exposed_singletons(
