@@ -9,6 +9,7 @@ import streamlit as st
 from lib.config import settings
 from lib.db.engine import get_engine
 from lib.demo.load import is_loaded, load_demo
+from lib.ui.boot import mark_entry
 from lib.ui.session import login_box
 
 st.set_page_config(page_title="Observatoire ML", page_icon="📊", layout="wide")
@@ -46,12 +47,15 @@ PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/observation.py", title="Observation", icon=":material/monitoring:"),
     st.Page("pages/explorateur.py", title="Explorateur", icon=":material/travel_explore:"),
-    st.Page("pages/partenariat.py", title="Partenariat", icon="🤲"),
-    st.Page("pages/cotraitance.py", title="Co-traitance", icon="🤝"),
+    st.Page("pages/partenariat.py", title="Partenariat", icon=":material/handshake:"),
+    st.Page("pages/cotraitance.py", title="Co-traitance", icon=":material/assignment_ind:"),
     st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("pages/referentiels.py", title="Référentiels", icon=":material/upload_file:"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
 ]
 nav = st.navigation(PAGES)
+wanted = mark_entry()
+if wanted:  # the page was opened by its address before app.py ran: open it now
+    st.switch_page(wanted)
 login_box()
 nav.run()

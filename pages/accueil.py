@@ -11,8 +11,11 @@ from lib.indicators.data import warehouse
 from lib.indicators.series import monthly_activity
 from lib.secret import declare_public, protect, small_selection_message
 from lib.ui import render
+from lib.ui.boot import via_app
 from lib.ui.filters import period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
+
+via_app("pages/accueil.py")
 
 w = warehouse()
 scope = scope_selector(w)

@@ -15,9 +15,12 @@ from lib.indicators.cotraitance.tableau import masquer_comparaison, masquer_hist
 from lib.indicators.data import warehouse
 from lib.ui import cotraitance as ui
 from lib.ui import render
+from lib.ui.boot import via_app
 from lib.ui.filters import period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
 from lib.ui.session import require
+
+via_app("pages/cotraitance.py")
 
 w = warehouse()
 scope = scope_selector(w)

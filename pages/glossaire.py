@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.ui.boot import via_app
 from lib.ui.glossary import ACRONYMES, TERMES
+
+via_app("pages/glossaire.py")
 
 st.title("Glossaire")
 st.markdown("Tous les sigles et indicateurs de l'Observatoire, en français courant.")

@@ -10,8 +10,11 @@ from lib.partenariat import dashboard, store, trimestres
 from lib.partenariat.catalogue import CatalogueError, catalogue
 from lib.partenariat.dashboard import REGION
 from lib.ui import partenariat as ui
+from lib.ui.boot import via_app
 from lib.ui.glossary import explain
 from lib.ui.session import require
+
+via_app("pages/partenariat.py")
 
 ui.style()
 st.title("Partenariat renforcé missions locales – Pôle emploi")

@@ -1,0 +1,27 @@
+"""Every page goes through app.py, even when opened by its own address.
+
+On a fresh server, Streamlit serves a page opened by its URL (e.g. /carte) straight from
+the pages/ folder, without app.py: no first-start database, no login box, no navigation.
+`via_app()` sends such a run through app.py, which then opens the page that was asked for.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+FLAG = "_via_app"
+WANTED = "_page_demandee"
+
+
+def via_app(page: str) -> None:
+    """Call first in every page with its path relative to the app ("pages/carte.py")."""
+    if st.session_state.get(FLAG):
+        return
+    st.session_state[WANTED] = page
+    st.switch_page("app.py")
+
+
+def mark_entry() -> str | None:
+    """Called by app.py: marks the session and returns the page asked for by address, if any."""
+    st.session_state[FLAG] = True
+    return st.session_state.pop(WANTED, None)
