@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.geo import DEMO_BASINS_LABEL
-from lib.indicators.carte import NIVEAUX, fond_carte, indicateurs_carte, table_ml_bassin
+from lib.indicators.carte import NIVEAUX, carte_masquee, fond_carte, table_ml_bassin_cache
 from lib.indicators.data import warehouse
 from lib.ui import carte as ui_carte
 from lib.ui.filters import period_selector
@@ -35,7 +35,7 @@ niveau = c1.radio(
     key="carte_niveau",
     help=help_for("Bassin d'emploi"),
 )
-masquee = indicateurs_carte(w, period, niveau, fond)
+masquee = carte_masquee(w, period, niveau)
 options = {k: ind.libelle for k, ind in masquee.indicateurs.items()}
 options["territoire"] = "Une couleur par territoire"
 couleur = c2.selectbox(
@@ -56,7 +56,7 @@ vue = st.radio(
     key="carte_ml_bassin_vue",
 )
 ui_carte.tableau_croise(
-    table_ml_bassin(w, period, parts=vue == "parts"),
+    table_ml_bassin_cache(w, period, parts=vue == "parts"),
     lignes="Bassin d'emploi",
     colonnes="Mission locale",
     title=f"Jeunes suivis par mission locale et bassin d'emploi, {period.label}",

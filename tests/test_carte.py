@@ -178,7 +178,7 @@ def test_small_count_never_reaches_the_browser(small_ml, fond) -> None:
     assert "Secret statistique" in legende_html(plan_carte(carte, "suivis"))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(min_value=0, max_value=60), min_size=10, max_size=10))
 def test_hidden_values_grey_and_absent(fond, counts: list[int]) -> None:
     """Whatever the counts, a hidden territory is grey, says "secret statistique", and its
