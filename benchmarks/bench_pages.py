@@ -90,7 +90,7 @@ def _ensure_demo(size: int) -> float | None:
     return time.perf_counter() - t
 
 
-def child(size: int, runs: int) -> dict:
+def child(size: int, runs: int, only: str = "") -> dict:
     os.environ["OBSERVATOIRE_DB_URL"] = db_url(size)
     os.environ["OBSERVATOIRE_DEMO_JEUNES"] = str(size)
     build = _ensure_demo(size)
@@ -114,6 +114,8 @@ def child(size: int, runs: int) -> dict:
     at.run()
     results = {}
     for page, title in app_pages():
+        if only and only.lower() not in title.lower():
+            continue
         cold, warm, errors = [], [], set()
         for _ in range(runs):
             _clear_caches()
@@ -194,15 +196,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-write", action="store_true", help="ne pas écrire BENCHMARKS.md")
+    parser.add_argument(
+        "--page", default="", help="seulement les pages dont le titre contient ce texte (implique --no-write)"
+    )
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.sizes[0], args.runs)))
+        print(json.dumps(child(args.sizes[0], args.runs, args.page)))
         return
     results = []
     for size in args.sizes:
         print(f"{_int(size)} jeunes : {db_url(size)}", file=sys.stderr, flush=True)
         out = subprocess.run(
-            [sys.executable, __file__, "--child", "--runs", str(args.runs), str(size)],
+            [sys.executable, __file__, "--child", "--runs", str(args.runs), "--page", args.page, str(size)],
             check=True,
             stdout=subprocess.PIPE,
             text=True,
@@ -211,7 +216,7 @@ def main() -> None:
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     body = table(results, args.runs)
     print(body)
-    if not args.no_write:
+    if not (args.no_write or args.page):  # a partial run never replaces the full table
         from benchmarks.report import write_section
 
         write_section("Pages", body)

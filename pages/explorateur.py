@@ -38,15 +38,26 @@ measure = c1.selectbox(
     list(measures),
     format_func=measures.get,
     key="mesure",
-    help=help_for("Jeunes suivis", "Premiers accueils", "Entrées en dispositif", "Sorties de dispositif"),
+    help=help_for(
+        "Jeunes suivis",
+        "Premiers accueils",
+        "Entrées en dispositif",
+        "Jeunes en dispositif (fin de période)",
+        "Sorties de dispositif",
+        *settings().dispositifs,
+    ),
 )
-rows = c2.selectbox("En lignes", dims, index=dims.index("ml"), format_func=obs.DIMENSIONS.get, key="lignes")
+dims_help = help_for("Bassin d'emploi", "Tranche d'âge", "Niveau de formation", "QPV / ZUS", "ZRR", "Mobilité")
+rows = c2.selectbox(
+    "En lignes", dims, index=dims.index("ml"), format_func=obs.DIMENSIONS.get, key="lignes", help=dims_help
+)
 cols = c3.selectbox(
     "En colonnes",
     [NONE, *dims],
     index=1 + dims.index("sexe"),
     format_func=lambda d: "(rien : une seule colonne)" if d == NONE else obs.DIMENSIONS[d],
     key="colonnes",
+    help=dims_help,
 )
 if cols == rows:
     st.warning("Choisissez deux dimensions différentes pour les lignes et les colonnes.")

@@ -148,18 +148,29 @@ def age_band(mois_naissance: pd.Series, at: object) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=list(AGE_BANDS))
 
 
+def _recode(values: pd.Series, mapping: Mapping[str, str], categories: Sequence[str]) -> pd.Categorical:
+    """Relabel a column through `mapping` into a categorical of `categories`, working on the
+    distinct values only (a few), never on each of the 300,000 strings."""
+    cat = values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) else values
+    source = [str(c) for c in cat.cat.categories]
+    position = {c: i for i, c in enumerate(categories)}
+    lookup = np.array([position.get(mapping.get(c, ""), -1) for c in source] + [-1])  # last: missing value
+    codes = cat.cat.codes.to_numpy()
+    return pd.Categorical.from_codes(lookup[np.where(codes >= 0, codes, len(source))], categories=list(categories))
+
+
 def niveau_group(niveau: pd.Series) -> pd.Categorical:
     """2010 qualification levels, VI and Vbis (no qualification) grouped."""
-    mapped = niveau.astype(str).map(_NIVEAU_MAP)
-    unknown = sorted(set(niveau.astype(str)[mapped.isna()]))
+    present = set(niveau.dropna().astype("category").cat.remove_unused_categories().cat.categories.astype(str))
+    unknown = sorted(present - set(_NIVEAU_MAP))
     if unknown:
         raise ValueError(f"niveau de formation inconnu : {unknown} (attendu : VI, Vbis, V, IV, III+)")
-    return pd.Categorical(mapped, categories=list(NIVEAUX))
+    return _recode(niveau, _NIVEAU_MAP, NIVEAUX)
 
 
 def _flag(values: pd.Series, dim: str) -> pd.Categorical:
-    yes, no = FLAGS[dim]
-    return pd.Categorical(np.where(values.astype(bool).to_numpy(), yes, no), categories=[yes, no])
+    codes = np.where(values.astype(bool).to_numpy(), 0, 1)  # 0: yes, 1: no
+    return pd.Categorical.from_codes(codes, categories=list(FLAGS[dim]))
 
 
 def _geo(w: Warehouse, j: pd.DataFrame, dim: str) -> pd.Categorical:
@@ -172,25 +183,26 @@ def _geo(w: Warehouse, j: pd.DataFrame, dim: str) -> pd.Categorical:
     else:
         b = w.bassins
         col, names = "bassin_code", dict(zip(b["code"].astype(str), b["nom"].astype(str), strict=True))
-    codes = j[col].astype(str)
-    present = sorted(set(codes))
-    labels = [names.get(c, c) for c in present]
-    return pd.Categorical(codes.map(dict(zip(present, labels, strict=True))), categories=labels)
+    values = j[col].astype("category").cat.remove_unused_categories()
+    present = sorted(str(c) for c in values.cat.categories)
+    mapping = {c: names.get(c, c) for c in present}
+    return _recode(values, mapping, [mapping[c] for c in present])
 
 
 def _categorical(w: Warehouse, j: pd.DataFrame, dim: str, at: object) -> pd.Categorical:
     if dim in GEO_DIMENSIONS:
         return _geo(w, j, dim)
     if dim == "sexe":
-        return pd.Categorical(j["sexe"].astype(str).map(SEXES), categories=list(SEXES.values()))
+        return _recode(j["sexe"], SEXES, list(SEXES.values()))
     if dim == "age":
         return age_band(j["mois_naissance"], at)
     if dim == "niveau":
         return niveau_group(j["niveau"])
     if dim == "logement":
-        values = j["logement"].astype(str)
-        extra = sorted(set(values) - set(LOGEMENTS))  # a new housing label in an import is shown, not dropped
-        return pd.Categorical(values, categories=[*LOGEMENTS, *extra])
+        values = j["logement"].astype("category").cat.remove_unused_categories()
+        present = [str(c) for c in values.cat.categories]
+        extra = sorted(set(present) - set(LOGEMENTS))  # a new housing label in an import is shown, not dropped
+        return _recode(values, {c: c for c in present}, [*LOGEMENTS, *extra])
     if dim in FLAGS:
         return _flag(j[dim], dim)
     raise ValueError(f"dimension inconnue : {dim!r} (attendu : {', '.join(DIMENSIONS)})")
