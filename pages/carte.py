@@ -59,6 +59,7 @@ ui_carte.tableau_croise(
     table_ml_bassin_cache(w, period, parts=vue == "parts"),
     lignes="Bassin d'emploi",
     colonnes="Mission locale",
-    title=f"Jeunes suivis par mission locale et bassin d'emploi, {period.label}",
+    title=f"Jeunes suivis par mission locale et bassin d'emploi, {period.label}"
+    + (" (bassins : découpage de démonstration)" if fond.bassins_demo else ""),
     key="ml-bassin",
 )

@@ -201,6 +201,24 @@ def test_hidden_values_grey_and_absent(fond, counts: list[int]) -> None:
     assert plan.n_masques == int(ind.valeurs().isna().sum())
 
 
+def test_territory_under_2000_inhabitants_never_alone(demo_warehouse, fond) -> None:
+    """Rule 4 at the scale of a territory: a basin of a few villages is counted with the
+    other small ones, never shown on its own (grey on the map, absent from the table)."""
+    communes = demo_warehouse.communes.copy()
+    communes.loc[communes["bassin_code"].astype(str) == "BD07", "population"] = 1
+    w = dataclasses.replace(demo_warehouse, communes=communes)
+    assert C.petits_territoires(w, "bassin") == ["BD07"]
+    carte = C.indicateurs_carte(w, PERIOD, "bassin", fond)
+    assert all(pd.isna(ind.valeurs().get("BD07")) for ind in carte.indicateurs.values())
+    assert any("moins de 2\u202f000 habitants" in n for n in carte.notes)
+    nom = fond.bassins.set_index("code").loc["BD07", "nom"]
+    tip = _infobulles(deck_carte(plan_carte(carte, "suivis")))[nom]
+    assert tip.count(SECRET) == len(carte.indicateurs)
+    table = C.table_ml_bassin(w, PERIOD)
+    bassins = set(table.table[C.ML_BASSIN_DIMS[1]])
+    assert C.PETITS in bassins and nom not in bassins
+
+
 def test_ml_basin_table_masked(demo_warehouse) -> None:
     masked = C.table_ml_bassin(demo_warehouse, PERIOD)
     assert masked.dims == C.ML_BASSIN_DIMS

@@ -37,6 +37,7 @@ from lib.indicators.observation import FLAGS, breakdown
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
 from lib.secret import TOTAL, MaskedTable, protect, rate, with_share
+from lib.secret.selection import fr_int
 
 # Half a screen pixel at the zoom that shows the whole region (≈ 0.011° per pixel at
 # zoom 7): invisible on screen, and it divides the payload sent to the browser by ~10.
@@ -292,6 +293,39 @@ def populations(w: Warehouse, niveau: str) -> pd.Series:
     return pop
 
 
+PETITS = "Territoires de moins de 2 000 habitants (regroupés)"
+"""Label under which territories below the census threshold of rule 4 are counted together."""
+
+
+def petits_territoires(w: Warehouse, niveau: str) -> list[str]:
+    """Territories of the level with fewer inhabitants than ``population_commune_min``.
+
+    Rule 4 keeps a commune under 2,000 inhabitants from ever being shown alone; a territory
+    that small (the regional part of an INSEE zone d'emploi straddling two regions can be
+    one or two villages) would show exactly that. Such territories are counted together
+    under :data:`PETITS` before masking: on the map they are grey, "secret statistique"."""
+    pop = populations(w, niveau).drop(TOTAL)
+    return sorted(pop.index[pop < settings().secret.population_commune_min])
+
+
+def regrouper(df: pd.DataFrame, petits: list[str], dim: str = DIM, count: str = "n") -> pd.DataFrame:
+    """`df` with the territories `petits` of column `dim` merged into one row per combination."""
+    if not petits:
+        return df
+    out = df.assign(**{dim: df[dim].where(~df[dim].isin(petits), PETITS)})
+    keys = [c for c in df.columns if c != count]
+    return out.groupby(keys, as_index=False, sort=False)[count].sum()
+
+
+def _regrouper_serie(serie: pd.Series, petits: list[str]) -> pd.Series:
+    """A per-territory public figure (population, quota) with the small territories summed."""
+    if not petits:
+        return serie
+    out = serie.drop(petits)
+    out[PETITS] = float(serie[petits].sum())
+    return out
+
+
 # ---------------------------------------------------------------- masked indicators
 
 
@@ -370,8 +404,14 @@ def indicateurs_carte(w: Warehouse, period: Period, niveau: str, fond: FondCarte
     notes: list[str] = []
     out: dict[str, IndicateurMasque] = {}
 
-    suivis = protect(comptes_suivis_qpv(w, period, niveau), [DIM, "qpv"])
-    pop = populations(w, niveau)
+    petits = petits_territoires(w, niveau)
+    if petits:
+        notes.append(
+            f"{len(petits)} territoire(s) de moins de {fr_int(settings().secret.population_commune_min)} habitants "
+            "comptés ensemble : aucun chiffre à leur nom (secret statistique)."
+        )
+    suivis = protect(regrouper(comptes_suivis_qpv(w, period, niveau), petits), [DIM, "qpv"])
+    pop = _regrouper_serie(populations(w, niveau), petits)
     pop_grid = pd.Series(
         {(t, q): pop[t] for t in pop.index for q in (QPV_OUI, QPV_NON, TOTAL)},
     )
@@ -382,7 +422,7 @@ def indicateurs_carte(w: Warehouse, period: Period, niveau: str, fond: FondCarte
         "suivis_1000", LIBELLES["suivis_1000"], par_1000, "pour_1000", 1, filtre=total, aide="Jeunes suivis"
     )
     out["suivis"] = IndicateurMasque("suivis", LIBELLES["suivis"], suivis, "n", filtre=total, aide="Jeunes suivis")
-    accueils = protect(comptes_premiers_accueils(w, period, niveau), [DIM])
+    accueils = protect(regrouper(comptes_premiers_accueils(w, period, niveau), petits), [DIM])
     out["premiers_accueils"] = IndicateurMasque(
         "premiers_accueils", LIBELLES["premiers_accueils"], accueils, "n", aide="Premiers accueils"
     )
@@ -395,13 +435,15 @@ def indicateurs_carte(w: Warehouse, period: Period, niveau: str, fond: FondCarte
         if defm is None:
             notes.append("DEFM jeunes : aucune donnée pour le dernier mois de la période.")
         else:
-            out["defm"] = IndicateurMasque("defm", LIBELLES["defm"], protect(defm, [DIM]), "n", aide="DEFM")
+            out["defm"] = IndicateurMasque(
+                "defm", LIBELLES["defm"], protect(regrouper(defm, petits), [DIM]), "n", aide="DEFM"
+            )
         quotas = quotas_cotraitance(w, period.end.year)
         if quotas is None:
             notes.append(f"Co-traitance : aucun quota enregistré pour {period.end.year}.")
         else:
-            entrees = protect(comptes_entrees_cotraitance(w, period), [DIM])
-            den = quotas.reindex(_all_codes(w, "ml")).astype(float)
+            entrees = protect(regrouper(comptes_entrees_cotraitance(w, period), petits), [DIM])
+            den = _regrouper_serie(quotas.reindex(_all_codes(w, "ml")).astype(float), petits)
             den[TOTAL] = float(quotas.sum())
             taux = rate(entrees, den, name="taux", per=100.0)
             out["cotraitance"] = IndicateurMasque(
@@ -419,7 +461,11 @@ def table_ml_bassin(w: Warehouse, period: Period, parts: bool = False) -> Masked
 
     ``parts``: add the share of the ML's young people living in each basin (column "part",
     hidden with the counts it is built from)."""
-    masked = protect(comptes_ml_bassin(w, period), list(ML_BASSIN_DIMS), count=ML_BASSIN_COUNT)
+    raw = comptes_ml_bassin(w, period)
+    for niveau, dim in zip(("ml", "bassin"), ML_BASSIN_DIMS, strict=True):
+        noms = {nom: code for code, nom in _codes(w, niveau).items()}  # code → display name
+        raw = regrouper(raw, [noms.get(c, c) for c in petits_territoires(w, niveau)], dim, ML_BASSIN_COUNT)
+    masked = protect(raw, list(ML_BASSIN_DIMS), count=ML_BASSIN_COUNT)
     return with_share(masked, of=ML_BASSIN_DIMS[1], name="part") if parts else masked
 
 
