@@ -85,8 +85,8 @@ if user is not None:
         render.table(
             declare_public(
                 imports,
-                ["date", "type", "fichier", "statut", "utilisateur"],
-                ["lignes", "message"],
+                ["date", "type", "fichier", "statut", "utilisateur", "message"],
+                ["lignes"],
                 "journal des imports de référentiels : ne compte aucune personne",
             ),
             "Derniers imports de référentiels",

@@ -243,7 +243,7 @@ def test_unknown_format_refused(copie: Engine) -> None:
 # ---------------------------------------------------------------- the page
 
 
-def test_page_requires_a_role_then_offers_both_imports(demo_engine) -> None:
+def test_page_requires_a_role_then_offers_both_imports(demo_engine, monkeypatch) -> None:
     from streamlit.testing.v1 import AppTest
 
     from lib.auth import User
@@ -255,7 +255,21 @@ def test_page_requires_a_role_then_offers_both_imports(demo_engine) -> None:
     assert not at.exception
     assert any("animateur" in i.value for i in at.info)
     assert not at.tabs
+    history = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-05 10:00", "2026-01-05 09:58"]),
+            "type": [R.KIND_ZONAGE, R.KIND_ZONAGE],
+            "fichier": ["ZE2020_au_01-01-2025.xlsx"] * 2,
+            "statut": ["ok", "refusé"],
+            "lignes": [2944, 0],
+            "utilisateur": ["animatrice"] * 2,
+            "message": ["9 zones d'emploi, 2944 communes rattachées", "2 communes absentes : 31069 (Blagnac)"],
+        }
+    )
+    monkeypatch.setattr(R, "historique", lambda engine, limite=20: history)  # the page's own query, faked
     at.session_state["user"] = User("animatrice", "animateur")
     at.run()
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Zones d'emploi (INSEE)", "Contours des communes"]
+    shown = at.dataframe[0].value
+    assert list(shown["statut"]) == ["ok", "refusé"] and "31069 (Blagnac)" in shown["message"].iloc[1]

@@ -388,9 +388,9 @@ LIBELLES: dict[str, str] = {
     "suivis_1000": "Jeunes suivis pour 1 000 habitants",
     "suivis": "Jeunes suivis",
     "premiers_accueils": "Premiers accueils",
-    "part_qpv": "Part des jeunes suivis résidant en QPV (%)",
+    "part_qpv": "Part des jeunes suivis résidant en QPV",
     "defm": "DEFM jeunes (fin de période)",
-    "cotraitance": "Réalisation de l'objectif de co-traitance (%)",
+    "cotraitance": "Réalisation de l'objectif de co-traitance",
 }
 """Indicators of the map, in the order of the selector; DEFM and co-traitance per ML only."""
 
