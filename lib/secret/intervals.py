@@ -57,7 +57,7 @@ class Ranges:
         self.published = np.asarray(published, dtype=float)
         hidden = np.flatnonzero(np.isnan(self.published))
         self.column = {int(cell): i for i, cell in enumerate(hidden)}
-        floor_h = np.broadcast_to(np.asarray(floor, dtype=float), self.published.shape)[hidden]
+        floor_h = self.floor = np.broadcast_to(np.asarray(floor, dtype=float), self.published.shape)[hidden]
         a = sparse.csr_matrix(equations)
         a_hidden = a[:, hidden]
         shown = np.setdiff1d(np.arange(self.published.size), hidden)
@@ -67,6 +67,14 @@ class Ranges:
         self.h.setOptionValue("presolve", "off")  # keep the simplex basis from one objective to the next
         n = hidden.size
         pass_model(self.h, np.zeros(n), floor_h, np.full(n, highspy.kHighsInf), a_hidden[used], rhs[used], rhs[used])
+
+    def publish(self, cell: int, value: float | None) -> None:
+        """Treat a hidden cell as published at `value` (None: hidden again), without rebuilding the LP."""
+        col = self.column[cell]
+        if value is None:
+            self.h.changeColBounds(col, self.floor[col], highspy.kHighsInf)
+        else:
+            self.h.changeColBounds(col, value, value)
 
     def wide_enough(self, cell: int, width: float) -> bool:
         """max − min ≥ width; the max first, as an unbounded max settles it in one solve."""

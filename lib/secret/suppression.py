@@ -182,12 +182,13 @@ def _prune(
     hidden = hidden.copy()
     incidence = abs(equations)
     width = rules.seuil_diffusion - TOLERANCE
-    for s in sorted(np.flatnonzero(hidden & ~primary), key=lambda c: (-values[c], c)):
-        trial = hidden.copy()
-        trial[s] = False
-        ranges = Ranges(equations, np.where(trial, np.nan, values), floor)
-        if all(ranges.wide_enough(int(q), width) for q in _linked_primaries(incidence, hidden, primary, int(s))):
-            hidden = trial
+    ranges = Ranges(equations, np.where(hidden, np.nan, values), floor)  # one LP: cells published by bounds
+    for s in map(int, sorted(np.flatnonzero(hidden & ~primary), key=lambda c: (-values[c], c))):
+        ranges.publish(s, float(values[s]))
+        if all(ranges.wide_enough(int(q), width) for q in _linked_primaries(incidence, hidden, primary, s)):
+            hidden[s] = False
+        else:
+            ranges.publish(s, None)
     return hidden
 
 
