@@ -120,9 +120,9 @@ def test_indicators_per_level(demo_warehouse, fond) -> None:
     assert set(ml.indicateurs) == set(C.LIBELLES)
     assert set(bassin.indicateurs) == set(C.LIBELLES) - set(C.PAR_ML_SEULEMENT)  # DEFM, co-traitance: per ML
     suivis = ml.indicateurs["suivis"].valeurs()
-    raw = C.comptes_suivis_qpv(demo_warehouse, PERIOD, "ml").groupby(C.DIM)["n"].sum()
+    raw = suivis_par_ml(demo_warehouse)
     shown = suivis.dropna()
-    assert (shown == raw.reindex(shown.index)).all()
+    assert len(shown) == 10 and (shown == raw.reindex(shown.index)).all()
     # rate per 1,000 inhabitants = published count / population × 1000
     pop = C.populations(demo_warehouse, "ml")
     rate = ml.indicateurs["suivis_1000"].valeurs().dropna()
@@ -133,6 +133,26 @@ def test_indicators_per_level(demo_warehouse, fond) -> None:
     entrees = C.comptes_entrees_cotraitance(demo_warehouse, PERIOD).set_index(C.DIM)["n"]
     taux = ml.indicateurs["cotraitance"].valeurs().dropna()
     assert taux.to_numpy() == pytest.approx((entrees[taux.index] / quotas[taux.index] * 100).to_numpy())
+
+
+def suivis_par_ml(w) -> pd.Series:  # noqa: ANN001
+    """Raw followed young people per ML code."""
+    raw = C.comptes_suivis(w, PERIOD).groupby(C.ML_DIM)[C.SUIVIS_COUNT].sum()
+    return raw.rename(index={nom: code for code, nom in w.ml_names().items()})
+
+
+def test_one_suppression_pattern_for_the_whole_page(demo_warehouse, fond) -> None:
+    """The map per ML, per basin and the ML × basin table read the same masked table: a
+    margin hidden in one is hidden in all, so none can recompute another's hidden cell."""
+    base = C.suivis_masques(demo_warehouse, PERIOD)
+    t = base.table.set_index(list(C.SUIVIS_DIMS))[C.SUIVIS_COUNT]
+    for niveau, dim in (("ml", C.ML_DIM), ("bassin", C.BASSIN_DIM)):
+        carte = C.indicateurs_carte(demo_warehouse, PERIOD, niveau, fond, base)
+        noms = dict(zip(fond.territoires(niveau)["code"], fond.territoires(niveau)["nom"], strict=True))
+        for code, value in carte.indicateurs["suivis"].valeurs().items():
+            key = (noms[code], "Total", "Total") if dim == C.ML_DIM else ("Total", noms[code], "Total")
+            assert (pd.isna(value) and pd.isna(t[key])) or value == t[key]
+    assert C.table_ml_bassin(demo_warehouse, PERIOD, suivis=base) is base
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +168,7 @@ def small_ml(demo_warehouse):
 
 
 def test_small_count_never_reaches_the_browser(small_ml, fond) -> None:
-    raw = C.comptes_suivis_qpv(small_ml, PERIOD, "ml").groupby(C.DIM)["n"].sum()
+    raw = suivis_par_ml(small_ml)
     assert raw["ML46"] == 3
     carte = C.indicateurs_carte(small_ml, PERIOD, "ml", fond)
     for key in ("suivis", "suivis_1000"):
@@ -215,21 +235,21 @@ def test_territory_under_2000_inhabitants_never_alone(demo_warehouse, fond) -> N
     tip = _infobulles(deck_carte(plan_carte(carte, "suivis")))[nom]
     assert tip.count(SECRET) == len(carte.indicateurs)
     table = C.table_ml_bassin(w, PERIOD)
-    bassins = set(table.table[C.ML_BASSIN_DIMS[1]])
+    bassins = set(table.table[C.BASSIN_DIM])
     assert C.PETITS in bassins and nom not in bassins
 
 
 def test_ml_basin_table_masked(demo_warehouse) -> None:
     masked = C.table_ml_bassin(demo_warehouse, PERIOD)
-    assert masked.dims == C.ML_BASSIN_DIMS
-    raw = C.comptes_ml_bassin(demo_warehouse, PERIOD)
-    small = raw[(raw[C.ML_BASSIN_COUNT] > 0) & (raw[C.ML_BASSIN_COUNT] < 5)]
+    assert masked.dims == C.SUIVIS_DIMS
+    raw = C.comptes_suivis(demo_warehouse, PERIOD).groupby([C.ML_DIM, C.BASSIN_DIM])[C.SUIVIS_COUNT].sum()
+    small = raw[(raw > 0) & (raw < 5)]
     assert len(small)  # the demo has small cells: they must be hidden
-    t = masked.table.set_index(list(C.ML_BASSIN_DIMS))
-    for ml, bassin in small[list(C.ML_BASSIN_DIMS)].itertuples(index=False):
-        assert pd.isna(t.loc[(ml, bassin), C.ML_BASSIN_COUNT])
-    parts = C.table_ml_bassin(demo_warehouse, PERIOD, parts=True)
-    totals = parts.table[parts.table[C.ML_BASSIN_DIMS[1]] == "Total"]
+    t = masked.table.set_index(list(C.SUIVIS_DIMS))[C.SUIVIS_COUNT]
+    for ml, bassin in small.index:
+        assert pd.isna(t[(ml, bassin, "Total")])
+    parts = C.table_ml_bassin(demo_warehouse, PERIOD, parts=True).table
+    totals = parts[(parts[C.BASSIN_DIM] == "Total") & (parts[C.QPV_DIM] == "Total")]
     assert totals["part"].dropna().to_numpy() == pytest.approx(100.0)
 
 

@@ -210,20 +210,32 @@ def _codes(w: Warehouse, niveau: str) -> dict[str, str]:
     return dict(zip(w.bassins["nom"], w.bassins["code"].astype(str), strict=True))
 
 
+def _noms(w: Warehouse, niveau: str) -> dict[str, str]:
+    """Territory code → display name, for the level."""
+    return {code: nom for nom, code in _codes(w, niveau).items()}
+
+
 def _all_codes(w: Warehouse, niveau: str) -> list[str]:
     codes = w.mls["code"] if niveau == "ml" else w.bassins["code"]
     return [str(c) for c in codes]
 
 
-def comptes_suivis_qpv(w: Warehouse, period: Period, niveau: str) -> pd.DataFrame:
-    """Young people followed in the period per territory and QPV residence: territoire, qpv, n.
+SUIVIS_DIMS = ("Mission locale", "Bassin d'emploi", "Résidence en QPV / ZUS")
+SUIVIS_COUNT = "Jeunes suivis"
+ML_DIM, BASSIN_DIM, QPV_DIM = SUIVIS_DIMS
 
-    Every territory × {QPV, hors QPV} is present (zeros included)."""
-    raw = breakdown(w, period, Scope(), "suivis", [niveau, "qpv"])
-    raw[DIM] = raw[niveau].map(_codes(w, niveau))
-    full = pd.MultiIndex.from_product([_all_codes(w, niveau), [QPV_OUI, QPV_NON]], names=[DIM, "qpv"])
-    counts = raw.groupby([DIM, "qpv"])["n"].sum().reindex(full, fill_value=0)
-    return counts.reset_index().astype({"n": int})
+
+def comptes_suivis(w: Warehouse, period: Period) -> pd.DataFrame:
+    """Young people followed in the period per ML, basin of residence and QPV residence
+    (display names): the one table from which the map, at both levels, and the ML × basin
+    table are all read. Every combination is present (zeros included)."""
+    raw = breakdown(w, period, Scope(), "suivis", ["ml", "bassin", "qpv"])
+    mls = [w.ml_names()[c] for c in _all_codes(w, "ml")]
+    bassins = [_noms(w, "bassin")[c] for c in _all_codes(w, "bassin")]
+    full = pd.MultiIndex.from_product([mls, bassins, [QPV_OUI, QPV_NON]], names=list(SUIVIS_DIMS))
+    raw = raw.rename(columns=dict(zip(("ml", "bassin", "qpv"), SUIVIS_DIMS, strict=True)))
+    counts = raw.groupby(list(SUIVIS_DIMS))["n"].sum().reindex(full, fill_value=0)
+    return counts.rename(SUIVIS_COUNT).reset_index().astype({SUIVIS_COUNT: int})
 
 
 def comptes_premiers_accueils(w: Warehouse, period: Period, niveau: str) -> pd.DataFrame:
@@ -271,17 +283,6 @@ def quotas_cotraitance(w: Warehouse, annee: int) -> pd.Series | None:
         q = pd.Series({m.code: round(ENVELOPPE_2010 * m.cle_repartition) for m in SEED_MLS})
     q.index = q.index.astype(str)
     return q.astype(int).rename("quota")
-
-
-def comptes_ml_bassin(w: Warehouse, period: Period) -> pd.DataFrame:
-    """Young people followed in the period per ML and basin of residence (display names):
-    columns "Mission locale", "Bassin d'emploi", "Jeunes suivis"."""
-    raw = breakdown(w, period, Scope(), "suivis", ["ml", "bassin"])
-    return raw.rename(columns={"ml": ML_BASSIN_DIMS[0], "bassin": ML_BASSIN_DIMS[1], "n": ML_BASSIN_COUNT})
-
-
-ML_BASSIN_DIMS = ("Mission locale", "Bassin d'emploi")
-ML_BASSIN_COUNT = "Jeunes suivis"
 
 
 def populations(w: Warehouse, niveau: str) -> pd.Series:
@@ -344,25 +345,31 @@ class IndicateurMasque:
     suffixe: str = ""
     filtre: Mapping[str, str] = field(default_factory=dict)
     aide: str = ""
+    dim: str = DIM
+    """The territory dimension of ``table``."""
+    codes: Mapping[str, str] = field(default_factory=dict)
+    """Label of a territory in ``table`` → its code (labels absent here are codes already;
+    the group of small territories maps to nothing, so no polygon ever gets its value)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.table, MaskedTable):
             raise TypeError("un indicateur de carte doit venir de lib.secret (MaskedTable)")
-        if DIM not in self.table.dims or self.colonne not in self.table.value_columns:
-            raise ValueError(f"indicateur {self.cle!r} : dimension {DIM!r} ou colonne {self.colonne!r} absente")
+        if self.dim not in self.table.dims or self.colonne not in self.table.value_columns:
+            raise ValueError(f"indicateur {self.cle!r} : dimension {self.dim!r} ou colonne {self.colonne!r} absente")
 
     def valeurs(self) -> pd.Series:
         """Published value per territory code (NaN where hidden): what the map may show."""
         t = self.table.table
-        sel = (t[DIM].astype(str) != TOTAL) & ~t[DIM].astype(str).isin(self.table.subtotals(DIM))
+        labels = t[self.dim].astype(str)
+        sel = (labels != TOTAL) & ~labels.isin(self.table.subtotals(self.dim)) & (labels != PETITS)
         for dim, val in self.filtre.items():
             sel &= t[dim].astype(str) == val
-        rows = t[sel]
-        return pd.Series(rows[self.colonne].to_numpy(dtype=float), index=rows[DIM].astype(str).to_numpy())
+        codes = [self.codes.get(lab, lab) for lab in labels[sel]]
+        return pd.Series(t.loc[sel, self.colonne].to_numpy(dtype=float), index=codes)
 
     def valeur_region(self) -> float:
         t = self.table.table
-        sel = t[DIM].astype(str) == TOTAL
+        sel = t[self.dim].astype(str) == TOTAL
         for dim, val in self.filtre.items():
             sel &= t[dim].astype(str) == val
         return float(t.loc[sel, self.colonne].iloc[0]) if sel.any() else float("nan")
@@ -397,8 +404,51 @@ LIBELLES: dict[str, str] = {
 PAR_ML_SEULEMENT = ("defm", "cotraitance")
 
 
-def indicateurs_carte(w: Warehouse, period: Period, niveau: str, fond: FondCarte) -> CarteMasquee:
-    """Mask every indicator of the level and derive the rates from the masked counts."""
+def suivis_masques(w: Warehouse, period: Period) -> MaskedTable:
+    """The young people followed, by ML × basin × QPV residence, masked ONCE.
+
+    The map per ML, the map per basin and the ML × basin table all show margins of this
+    one table. Masked separately, the same margin (an ML's total, say) could be hidden in
+    one table and published in another, and the hidden cells recomputed from it: one
+    suppression pattern for the whole page rules that out (it costs 0.05 s)."""
+    raw = comptes_suivis(w, period)
+    for niveau, dim in (("ml", ML_DIM), ("bassin", BASSIN_DIM)):
+        noms = _noms(w, niveau)
+        raw = regrouper(raw, [noms[c] for c in petits_territoires(w, niveau)], dim, SUIVIS_COUNT)
+    return protect(raw, list(SUIVIS_DIMS), count=SUIVIS_COUNT)
+
+
+def _habitants(w: Warehouse) -> pd.Series:
+    """Inhabitants for each cell of the followed young people's table that the map reads: an
+    ML (all basins), a basin (all MLs), the region; indexed like the table's dimensions."""
+    rows = []
+    for niveau, dim in (("ml", ML_DIM), ("bassin", BASSIN_DIM)):
+        petits = petits_territoires(w, niveau)
+        pop = _regrouper_serie(populations(w, niveau).drop(TOTAL), petits)
+        noms = _noms(w, niveau)
+        for code, n in pop.items():
+            label = noms.get(str(code), str(code))
+            rows += [
+                {
+                    ML_DIM: label if dim == ML_DIM else TOTAL,
+                    BASSIN_DIM: label if dim == BASSIN_DIM else TOTAL,
+                    QPV_DIM: q,
+                    "pop": n,
+                }  # fmt: skip
+                for q in (QPV_OUI, QPV_NON, TOTAL)
+            ]
+    region = float(populations(w, "ml")[TOTAL])
+    rows += [{ML_DIM: TOTAL, BASSIN_DIM: TOTAL, QPV_DIM: q, "pop": region} for q in (QPV_OUI, QPV_NON, TOTAL)]
+    return pd.DataFrame(rows).set_index(list(SUIVIS_DIMS))["pop"]
+
+
+def indicateurs_carte(
+    w: Warehouse, period: Period, niveau: str, fond: FondCarte, suivis: MaskedTable | None = None
+) -> CarteMasquee:
+    """Mask every indicator of the level and derive the rates from the masked counts.
+
+    ``suivis``: the masked table of :func:`suivis_masques` when the caller already has it
+    (the page shares it with the ML × basin table)."""
     if niveau not in NIVEAUX:
         raise ValueError(f"niveau de carte inconnu : {niveau!r}")
     notes: list[str] = []
@@ -410,25 +460,25 @@ def indicateurs_carte(w: Warehouse, period: Period, niveau: str, fond: FondCarte
             f"{len(petits)} territoire(s) de moins de {fr_int(settings().secret.population_commune_min)} habitants "
             "comptés ensemble : aucun chiffre à leur nom (secret statistique)."
         )
-    suivis = protect(regrouper(comptes_suivis_qpv(w, period, niveau), petits), [DIM, "qpv"])
-    pop = _regrouper_serie(populations(w, niveau), petits)
-    pop_grid = pd.Series(
-        {(t, q): pop[t] for t in pop.index for q in (QPV_OUI, QPV_NON, TOTAL)},
-    )
-    pop_grid.index = pd.MultiIndex.from_tuples(pop_grid.index, names=[DIM, "qpv"])
-    par_1000 = rate(suivis, pop_grid, name="pour_1000", per=1000.0)
-    total = {"qpv": TOTAL}
+    base = suivis_masques(w, period) if suivis is None else suivis
+    dim, autre = (ML_DIM, BASSIN_DIM) if niveau == "ml" else (BASSIN_DIM, ML_DIM)
+    lu = {"dim": dim, "codes": _codes(w, niveau)}
+    total = {autre: TOTAL, QPV_DIM: TOTAL}
+    par_1000 = rate(base, _habitants(w), name="pour_1000", per=1000.0)
     out["suivis_1000"] = IndicateurMasque(
-        "suivis_1000", LIBELLES["suivis_1000"], par_1000, "pour_1000", 1, filtre=total, aide="Jeunes suivis"
+        "suivis_1000", LIBELLES["suivis_1000"], par_1000, "pour_1000", 1, filtre=total, aide="Jeunes suivis", **lu
     )
-    out["suivis"] = IndicateurMasque("suivis", LIBELLES["suivis"], suivis, "n", filtre=total, aide="Jeunes suivis")
+    out["suivis"] = IndicateurMasque(
+        "suivis", LIBELLES["suivis"], base, SUIVIS_COUNT, filtre=total, aide="Jeunes suivis", **lu
+    )
     accueils = protect(regrouper(comptes_premiers_accueils(w, period, niveau), petits), [DIM])
     out["premiers_accueils"] = IndicateurMasque(
         "premiers_accueils", LIBELLES["premiers_accueils"], accueils, "n", aide="Premiers accueils"
     )
-    part = with_share(suivis, of="qpv", name="part_qpv")
+    part = with_share(base, of=QPV_DIM, name="part_qpv")
+    qpv = {autre: TOTAL, QPV_DIM: QPV_OUI}
     out["part_qpv"] = IndicateurMasque(
-        "part_qpv", LIBELLES["part_qpv"], part, "part_qpv", 1, " %", filtre={"qpv": QPV_OUI}, aide="QPV"
+        "part_qpv", LIBELLES["part_qpv"], part, "part_qpv", 1, " %", filtre=qpv, aide="QPV", **lu
     )
     if niveau == "ml":
         defm = comptes_defm(w, period)
@@ -456,17 +506,16 @@ def indicateurs_carte(w: Warehouse, period: Period, niveau: str, fond: FondCarte
     return CarteMasquee(fond=fond, niveau=niveau, indicateurs=out, periode=period.label, notes=tuple(notes))
 
 
-def table_ml_bassin(w: Warehouse, period: Period, parts: bool = False) -> MaskedTable:
-    """How each ML's young people spread over the basins, masked (dims ML, basin).
+def table_ml_bassin(
+    w: Warehouse, period: Period, parts: bool = False, suivis: MaskedTable | None = None
+) -> MaskedTable:
+    """How each ML's young people spread over the basins: the masked table of
+    :func:`suivis_masques` (read it at QPV residence = Total for the ML × basin crossing).
 
     ``parts``: add the share of the ML's young people living in each basin (column "part",
     hidden with the counts it is built from)."""
-    raw = comptes_ml_bassin(w, period)
-    for niveau, dim in zip(("ml", "bassin"), ML_BASSIN_DIMS, strict=True):
-        noms = {nom: code for code, nom in _codes(w, niveau).items()}  # code → display name
-        raw = regrouper(raw, [noms.get(c, c) for c in petits_territoires(w, niveau)], dim, ML_BASSIN_COUNT)
-    masked = protect(raw, list(ML_BASSIN_DIMS), count=ML_BASSIN_COUNT)
-    return with_share(masked, of=ML_BASSIN_DIMS[1], name="part") if parts else masked
+    base = suivis_masques(w, period) if suivis is None else suivis
+    return with_share(base, of=BASSIN_DIM, name="part") if parts else base
 
 
 # ---------------------------------------------------------------- caches for the page
@@ -479,15 +528,20 @@ def _cle_entrepot(w: Warehouse, url: str | None) -> str | None:
     return engine.url.render_as_string(hide_password=False) if warehouse(url) is w else None
 
 
+@lru_cache(maxsize=8)
+def _suivis_cache(url: str, version: int, period: Period) -> MaskedTable:  # noqa: ARG001
+    return suivis_masques(warehouse(url), period)
+
+
 @lru_cache(maxsize=16)
-def _carte_cache(url: str, version: int, period: Period, niveau: str) -> CarteMasquee:  # noqa: ARG001
+def _carte_cache(url: str, version: int, period: Period, niveau: str) -> CarteMasquee:
     w = warehouse(url)
-    return indicateurs_carte(w, period, niveau, fond_carte(w, url))
+    return indicateurs_carte(w, period, niveau, fond_carte(w, url), _suivis_cache(url, version, period))
 
 
 @lru_cache(maxsize=16)
-def _table_cache(url: str, version: int, period: Period, parts: bool) -> MaskedTable:  # noqa: ARG001
-    return table_ml_bassin(warehouse(url), period, parts)
+def _table_cache(url: str, version: int, period: Period, parts: bool) -> MaskedTable:
+    return table_ml_bassin(warehouse(url), period, parts, _suivis_cache(url, version, period))
 
 
 def carte_masquee(w: Warehouse, period: Period, niveau: str, url: str | None = None) -> CarteMasquee:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -304,17 +305,28 @@ def carte(masquee: CarteMasquee, couleur: str, key: str) -> PlanCarte:
     return plan
 
 
-def tableau_croise(masked: MaskedTable, lignes: str, colonnes: str, title: str, key: str) -> None:
-    """A two-dimension masked table shown crossed (`lignes` × `colonnes`, margins included),
-    hidden cells as "s"; shows the last value column (a share in %, when one was derived).
-    The downloads carry the long table with its notes (lib.export.tables)."""
+def tableau_croise(
+    masked: MaskedTable,
+    lignes: str,
+    colonnes: str,
+    title: str,
+    key: str,
+    filtre: Mapping[str, str] | None = None,
+) -> None:
+    """A masked table shown crossed, `lignes` × `colonnes` (margins included), its other
+    dimensions fixed by `filtre` (e.g. {"Résidence en QPV / ZUS": "Total"}); hidden cells
+    as "s"; shows the last value column (a share in %, when one was derived). The
+    downloads carry the whole masked table with its notes (lib.export.tables)."""
     if not isinstance(masked, MaskedTable):
         raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
-    if set(masked.dims) != {lignes, colonnes}:
-        raise ValueError(f"tableau croisé : dimensions attendues {lignes}, {colonnes}")
+    filtre = dict(filtre or {})
+    if set(masked.dims) != {lignes, colonnes, *filtre}:
+        raise ValueError(f"tableau croisé : dimensions attendues {lignes}, {colonnes} (+ {', '.join(filtre)})")
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
     t = masked.table
+    for dim, val in filtre.items():
+        t = t[t[dim].astype(str) == val]
     valeur = masked.value_columns[-1]  # the derived figure when there is one (a share), else the count
     pourcent = valeur != masked.count
     texte = [render.fmt_number(v, 1 if pourcent else 0, " %" if pourcent else "") for v in t[valeur]]
@@ -329,4 +341,6 @@ def tableau_croise(masked: MaskedTable, lignes: str, colonnes: str, title: str, 
     st.dataframe(pivot, hide_index=True, width="stretch", height=min(36 * (len(pivot) + 1) + 4, 1200))
     if masked.hidden_count:
         st.caption(LEGEND)
+    if filtre:
+        st.caption(f"Les fichiers téléchargés détaillent aussi : {', '.join(filtre)}.")
     render.downloads(masked, title, key)
