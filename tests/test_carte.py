@@ -145,9 +145,12 @@ def test_one_suppression_pattern_for_the_whole_page(demo_warehouse, fond) -> Non
     """The map per ML, per basin and the ML × basin table read the same masked table: a
     margin hidden in one is hidden in all, so none can recompute another's hidden cell."""
     base = C.suivis_masques(demo_warehouse, PERIOD)
+    accueils = C.accueils_masques(demo_warehouse, PERIOD)
     t = base.table.set_index(list(C.SUIVIS_DIMS))[C.SUIVIS_COUNT]
     for niveau, dim in (("ml", C.ML_DIM), ("bassin", C.BASSIN_DIM)):
-        carte = C.indicateurs_carte(demo_warehouse, PERIOD, niveau, fond, base)
+        carte = C.indicateurs_carte(demo_warehouse, PERIOD, niveau, fond, base, accueils)
+        assert carte.indicateurs["premiers_accueils"].table is accueils  # one table for both levels
+        assert carte.indicateurs["premiers_accueils"].valeurs().notna().sum() >= 10
         noms = dict(zip(fond.territoires(niveau)["code"], fond.territoires(niveau)["nom"], strict=True))
         for code, value in carte.indicateurs["suivis"].valeurs().items():
             key = (noms[code], "Total", "Total") if dim == C.ML_DIM else ("Total", noms[code], "Total")

@@ -238,12 +238,15 @@ def comptes_suivis(w: Warehouse, period: Period) -> pd.DataFrame:
     return counts.rename(SUIVIS_COUNT).reset_index().astype({SUIVIS_COUNT: int})
 
 
-def comptes_premiers_accueils(w: Warehouse, period: Period, niveau: str) -> pd.DataFrame:
-    """First receptions in the period per territory: territoire, n (zeros included)."""
-    raw = breakdown(w, period, Scope(), "premiers_accueils", [niveau])
-    counts = raw.assign(**{DIM: raw[niveau].map(_codes(w, niveau))}).groupby(DIM)["n"].sum()
-    codes = _all_codes(w, niveau)
-    return pd.DataFrame({DIM: codes, "n": counts.reindex(codes, fill_value=0).astype(int).to_numpy()})
+def comptes_premiers_accueils(w: Warehouse, period: Period) -> pd.DataFrame:
+    """First receptions in the period per ML and basin (display names), zeros included."""
+    raw = breakdown(w, period, Scope(), "premiers_accueils", ["ml", "bassin"])
+    mls = [w.ml_names()[c] for c in _all_codes(w, "ml")]
+    bassins = [_noms(w, "bassin")[c] for c in _all_codes(w, "bassin")]
+    full = pd.MultiIndex.from_product([mls, bassins], names=[ML_DIM, BASSIN_DIM])
+    raw = raw.rename(columns={"ml": ML_DIM, "bassin": BASSIN_DIM})
+    counts = raw.groupby([ML_DIM, BASSIN_DIM])["n"].sum().reindex(full, fill_value=0)
+    return counts.reset_index().astype({"n": int})
 
 
 def comptes_defm(w: Warehouse, period: Period) -> pd.DataFrame | None:
@@ -418,6 +421,16 @@ def suivis_masques(w: Warehouse, period: Period) -> MaskedTable:
     return protect(raw, list(SUIVIS_DIMS), count=SUIVIS_COUNT)
 
 
+def accueils_masques(w: Warehouse, period: Period) -> MaskedTable:
+    """First receptions by ML × basin, masked once: the map per ML and per basin read its
+    margins (two separate tables could be linked wherever an ML is a union of basins)."""
+    raw = comptes_premiers_accueils(w, period)
+    for niveau, dim in (("ml", ML_DIM), ("bassin", BASSIN_DIM)):
+        noms = _noms(w, niveau)
+        raw = regrouper(raw, [noms[c] for c in petits_territoires(w, niveau)], dim)
+    return protect(raw, [ML_DIM, BASSIN_DIM])
+
+
 def _habitants(w: Warehouse) -> pd.Series:
     """Inhabitants for each cell of the followed young people's table that the map reads: an
     ML (all basins), a basin (all MLs), the region; indexed like the table's dimensions."""
@@ -443,12 +456,17 @@ def _habitants(w: Warehouse) -> pd.Series:
 
 
 def indicateurs_carte(
-    w: Warehouse, period: Period, niveau: str, fond: FondCarte, suivis: MaskedTable | None = None
+    w: Warehouse,
+    period: Period,
+    niveau: str,
+    fond: FondCarte,
+    suivis: MaskedTable | None = None,
+    premiers_accueils: MaskedTable | None = None,
 ) -> CarteMasquee:
     """Mask every indicator of the level and derive the rates from the masked counts.
 
-    ``suivis``: the masked table of :func:`suivis_masques` when the caller already has it
-    (the page shares it with the ML × basin table)."""
+    ``suivis``, ``premiers_accueils``: the tables of :func:`suivis_masques` and
+    :func:`accueils_masques` when the caller already has them (cached by the page)."""
     if niveau not in NIVEAUX:
         raise ValueError(f"niveau de carte inconnu : {niveau!r}")
     notes: list[str] = []
@@ -471,10 +489,11 @@ def indicateurs_carte(
     out["suivis"] = IndicateurMasque(
         "suivis", LIBELLES["suivis"], base, SUIVIS_COUNT, filtre=total, aide="Jeunes suivis", **lu
     )
-    accueils = protect(regrouper(comptes_premiers_accueils(w, period, niveau), petits), [DIM])
+    accueils = accueils_masques(w, period) if premiers_accueils is None else premiers_accueils
     out["premiers_accueils"] = IndicateurMasque(
-        "premiers_accueils", LIBELLES["premiers_accueils"], accueils, "n", aide="Premiers accueils"
-    )
+        "premiers_accueils", LIBELLES["premiers_accueils"], accueils, "n", filtre={autre: TOTAL},
+        aide="Premiers accueils", **lu,
+    )  # fmt: skip
     part = with_share(base, of=QPV_DIM, name="part_qpv")
     qpv = {autre: TOTAL, QPV_DIM: QPV_OUI}
     out["part_qpv"] = IndicateurMasque(
@@ -533,10 +552,16 @@ def _suivis_cache(url: str, version: int, period: Period) -> MaskedTable:  # noq
     return suivis_masques(warehouse(url), period)
 
 
+@lru_cache(maxsize=8)
+def _accueils_cache(url: str, version: int, period: Period) -> MaskedTable:  # noqa: ARG001
+    return accueils_masques(warehouse(url), period)
+
+
 @lru_cache(maxsize=16)
 def _carte_cache(url: str, version: int, period: Period, niveau: str) -> CarteMasquee:
     w = warehouse(url)
-    return indicateurs_carte(w, period, niveau, fond_carte(w, url), _suivis_cache(url, version, period))
+    suivis, accueils = _suivis_cache(url, version, period), _accueils_cache(url, version, period)
+    return indicateurs_carte(w, period, niveau, fond_carte(w, url), suivis, accueils)
 
 
 @lru_cache(maxsize=16)
