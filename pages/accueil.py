@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from lib.config import settings
-from lib.indicators.accueil import key_figures
+from lib.indicators.accueil import pilotage_figures
 from lib.indicators.data import warehouse
-from lib.indicators.series import monthly_activity
-from lib.secret import declare_public, protect, small_selection_message
+from lib.secret import declare_public, protect
+from lib.ui import observation as view
 from lib.ui import render
 from lib.ui.boot import via_app
 from lib.ui.filters import period_selector, scope_selector
@@ -20,53 +20,46 @@ via_app("pages/accueil.py")
 w = warehouse()
 scope = scope_selector(w)
 period = period_selector(w)
-cfg = settings()
 
-st.title(f"Observatoire des missions locales — {cfg.region_nom}")
+st.title(f"Observatoire des missions locales — {settings().region_nom}")
 st.markdown(
-    explain(f"Chiffres clés, {period.label}. Données de l'entrepôt régional, après application du secret statistique."),
+    explain(
+        f"Chiffres clés, {period.label} ({view.scope_label(w, scope)}), comparés à {period.previous_year().label}. "
+        "Données de l'entrepôt régional, après application du secret statistique."
+    ),
     unsafe_allow_html=True,
 )
 
-kf = key_figures(w, period, scope)
-one = lambda v: protect(pd.DataFrame({"n": [v]}), [])  # noqa: E731 (a single figure is a 0-dimension table)
+figures = view.key_figures(w, scope, period)  # cached, masked, with their evolution over a year
+pilotage = pilotage_figures(w, period, scope)
 c1, c2, c3, c4 = st.columns(4)
 with c1:
-    render.key_figure("Jeunes suivis", one(kf.suivis), help=help_for("Jeunes suivis"))
+    render.key_figure(
+        "Jeunes suivis", figures.tables["suivis"], help=help_for("Jeunes suivis"), evolution=view.EVOLUTION
+    )
 with c2:
     render.key_figure(
         "Premiers accueils",
-        one(kf.premiers_accueils),
+        figures.tables["premiers_accueils"],
         help=help_for("Premiers accueils"),
+        evolution=view.EVOLUTION,
     )
 with c3:
-    render.key_figure(
-        f"Entrées en co-traitance {period.end.year}",
-        one(kf.entrees_cotraitance),
-        help=help_for("Co-traitance", "PPAE"),
-    )
-    if kf.enveloppe:
-        env = declare_public(
-            pd.DataFrame({"enveloppe": [kf.enveloppe]}),
-            [],
-            ["enveloppe"],
-            "objectif annuel",
-        )
+    entries = protect(pd.DataFrame({"n": [pilotage.entrees_cotraitance]}), [])
+    render.key_figure(f"Entrées en co-traitance {period.end.year}", entries, help=help_for("Co-traitance", "PPAE"))
+    if pilotage.enveloppe:
+        env = declare_public(pd.DataFrame({"enveloppe": [pilotage.enveloppe]}), [], ["enveloppe"], "objectif annuel")
         render.key_figure("Enveloppe régionale de l'année", env, help=help_for("Enveloppe"))
 with c4:
-    if kf.defm_jeunes is not None:
-        render.key_figure("DEFM jeunes (fin de période)", one(kf.defm_jeunes), help=help_for("DEFM"))
+    if pilotage.defm_jeunes is not None:
+        defm = protect(pd.DataFrame({"n": [pilotage.defm_jeunes]}), [])
+        render.key_figure("DEFM jeunes (fin de période)", defm, help=help_for("DEFM"))
 
-too_small = small_selection_message(kf.suivis)
-if too_small:  # rule: no breakdown of a selection that could isolate people
-    st.info(too_small)
+message = view.too_small(figures)
+if message:  # no breakdown of a selection that could isolate people
+    st.info(message)
     st.stop()
 
-start = pd.Timestamp(period.end) - pd.DateOffset(months=23)
-series = monthly_activity(w, scope, pd.Timestamp(start.year, start.month, 1), pd.Timestamp(period.end))
 render.line_chart(
-    protect(series, ["mois", "mesure"]),
-    x="mois",
-    color="mesure",
-    title="Activité mois par mois (24 derniers mois)",
+    view.monthly(w, scope, period), x="Mois", color="Mesure", title="Activité mois par mois (24 derniers mois)"
 )

@@ -75,7 +75,7 @@ with onglets[0]:
         + ("(% DEFM + clé activité / résultat) ÷ 2" if rep.poids_defm == 0.5 else f"poids DEFM {rep.poids_defm:.0%}")
         + f" ; DEFM jeunes à fin décembre {annee - 1}. Quotas arrondis par la méthode des plus forts restes : "
         "leur somme égale l'enveloppe.",
-        help=ui.aide("Plus forts restes"),
+        help=help_for("Plus forts restes"),
     )
     ui.annexe_downloads(
         Annexe(m.defm, m.cles, annee, rep.enveloppe, rep.poids_defm, t.en_vigueur.source, cfg.region_nom, cfg.source),
@@ -86,7 +86,7 @@ with onglets[1]:
     st.caption(
         f"Entrées comptées à l'étape « {LIBELLES_ETAPES[ETAPE_REALISATION]} » : jeunes adressés par Pôle emploi ; "
         f"attendu au prorata des jours écoulés au {date_ref:%d/%m/%Y}.",
-        help=ui.aide("Affectation", "Pro rata temporis", "Projection"),
+        help=help_for("Affectation", "Pro rata temporis", "Projection"),
     )
     ui.tolerance_chart(m.objectifs, m.realisation, date_ref, "Réalisation au prorata par mission locale")
     ui.suivi_table(m.objectifs, m.realisation, m.etapes, f"Réalisation des quotas {annee} au {date_ref:%d/%m/%Y}")
@@ -100,7 +100,7 @@ with onglets[2]:
     cible = cfg.cotraitance.cible_premier_entretien_jours_ouvres
     st.caption(
         f"Objectif : premier entretien dans les {cible} jours ouvrés après l'affectation (accord-cadre).",
-        help=ui.aide("Jours ouvrés"),
+        help=help_for("Jours ouvrés"),
     )
     ui.cross_table(m.delais, "ml", "tranche", "Délai entre affectation et premier entretien", key="cotraitance-delais")
     ui.cross_table(

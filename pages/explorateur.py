@@ -76,7 +76,7 @@ if cols != NONE:
 title += f", {view.scope_label(w, scope)}, {period.label}"
 
 if cols == NONE:
-    render.bar_chart(view.without_axis_titles(masked), x=obs.DIMENSIONS[rows], title=title, horizontal=True)
+    render.bar_chart(masked, x=obs.DIMENSIONS[rows], title=title, horizontal=True)
     render.table(masked, title, key="explorateur", height=explorer.table_height(len(masked.table)))
 else:
     shown = st.radio(
@@ -87,6 +87,6 @@ else:
         key="valeur",
         help=help_for("% en ligne / % en colonne"),
     )
-    chart = view.without_axis_titles(masked)
+    chart = masked
     render.bar_chart(chart, x=obs.DIMENSIONS[rows], color=obs.DIMENSIONS[cols], title=title, horizontal=True)
     explorer.cross_table(masked, title, key="explorateur", value=shown)

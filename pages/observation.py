@@ -30,7 +30,12 @@ figures = view.key_figures(w, scope, period)
 short = {**obs.BASE_MEASURES, "en_cours": "Jeunes en dispositif"}  # the full name is in the tooltip
 for col, measure in zip(st.columns(len(obs.BASE_MEASURES)), obs.BASE_MEASURES, strict=True):
     with col:
-        view.key_figure(short[measure], figures.tables[measure], help=help_for(obs.BASE_MEASURES[measure]))
+        render.key_figure(
+            short[measure],
+            figures.tables[measure],
+            help=help_for(obs.BASE_MEASURES[measure]),
+            evolution=view.EVOLUTION,
+        )
 
 message = view.too_small(figures)
 if message:
@@ -89,7 +94,7 @@ with accompagnement:
     else:
         entries = movements[obs.MOUVEMENTS["entrees"]]
         render.bar_chart(
-            view.without_axis_titles(entries),
+            entries,
             x="Dispositif",
             title=f"Entrées en dispositif, {period.label}",
             horizontal=True,
@@ -123,7 +128,7 @@ with situations:
             f"Résultat provisoire : l'entrepôt s'arrête au {out.data_end:%d/%m/%Y}, avant la fin du délai de "
             f"{months} mois pour une partie des jeunes ; des situations peuvent encore manquer."
         )
-    render.bar_chart(view.without_axis_titles(out.table), x="Situation", title=title, horizontal=True)
+    render.bar_chart(out.table, x="Situation", title=title, horizontal=True)
     render.table(out.table, title, key="obs-situations")
     st.caption(help_for("Situation après le premier accueil"))
 

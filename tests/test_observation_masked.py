@@ -83,12 +83,6 @@ def test_monthly_is_masked_per_month() -> None:
     assert ((values == 0) | (values >= SEUIL)).all()
 
 
-def test_without_axis_titles_keeps_values_and_masks() -> None:
-    masked = view._profiles.__wrapped__(W, KEY, REGION, PERIOD, "suivis")["age"]
-    blank = view.without_axis_titles(masked)
-    assert blank.table is masked.table and blank.label(blank.count) == "" and blank.label("Tranche d'âge") == ""
-
-
 @pytest.mark.parametrize(
     ("scope", "label"),
     [

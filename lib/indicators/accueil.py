@@ -1,4 +1,4 @@
-"""Key figures of the home page, as raw counts."""
+"""Figures of the home page that the observation module does not give: co-traitance and DEFM."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ from lib.indicators.scope import Scope
 
 
 @dataclass(frozen=True)
-class KeyFigures:
-    suivis: int  # at least one interview or workshop in the period
-    premiers_accueils: int
+class PilotageFigures:
     entrees_cotraitance: int  # from 1 January of the period's year to its end
-    enveloppe: int | None  # envelope of the year (a target, not a count of people)
+    enveloppe: int | None  # envelope of the year (a target, not a count of people); regional level only
     defm_jeunes: int | None  # at the period's last month end
 
 
@@ -25,30 +23,23 @@ def _between(s: pd.Series, period: Period) -> pd.Series:
 
 
 def followed_ids(w: Warehouse, period: Period, ids: pd.Index | None = None) -> pd.Index:
+    """Young people with at least one interview or workshop in the period."""
     c = w.contacts
-    sel = c.loc[
-        _between(c["date"], period) & c["type"].isin(["entretien", "atelier"]),
-        "jeune_id",
-    ]
+    sel = c.loc[_between(c["date"], period) & c["type"].isin(["entretien", "atelier"]), "jeune_id"]
     u = pd.Index(sel.unique())
     return u if ids is None else u.intersection(ids)
 
 
-def key_figures(w: Warehouse, period: Period, scope: Scope) -> KeyFigures:
-    j = w.jeunes[scope.mask(w.jeunes)]
-    ids = pd.Index(j["id"])
+def pilotage_figures(w: Warehouse, period: Period, scope: Scope) -> PilotageFigures:
+    ids = w.jeunes.loc[scope.mask(w.jeunes), "id"]
     d = w.dispositifs
-    year_start = pd.Timestamp(period.end.year, 1, 1)
     ppae = d[(d["code"] == "PPAE") & d["jeune_id"].isin(ids)]
-    entries = ppae["date_entree"].between(year_start, pd.Timestamp(period.end)).sum()
+    entries = ppae["date_entree"].between(pd.Timestamp(period.end.year, 1, 1), pd.Timestamp(period.end)).sum()
     env = w.enveloppes.loc[w.enveloppes["annee"] == period.end.year, "enveloppe"]
-    mls = scope.ml_codes(w.communes)
     month_end = pd.Timestamp(period.end).to_period("M").end_time.normalize()
-    defm = w.defm[(w.defm["mois"] == month_end) & w.defm["ml_code"].astype(str).isin(mls)]["effectif"]
-    return KeyFigures(
-        suivis=len(followed_ids(w, period, ids)),
-        premiers_accueils=int(_between(j["date_premier_accueil"], period).sum()),
+    defm = w.defm[(w.defm["mois"] == month_end) & w.defm["ml_code"].astype(str).isin(scope.ml_codes(w.communes))]
+    return PilotageFigures(
         entrees_cotraitance=int(entries),
         enveloppe=int(env.iloc[0]) if len(env) and scope.level == "region" else None,
-        defm_jeunes=int(defm.sum()) if len(defm) else None,
+        defm_jeunes=int(defm["effectif"].sum()) if len(defm) else None,
     )

@@ -24,25 +24,8 @@ from lib.ui.glossary import explain
 NBSP = "\u202f"
 ALERTES_DEPLIEES = 4  # warning groups longer than this are folded (errors never are)
 
+
 # Terms of this page missing from the shared glossary (lib/ui/glossary.py belongs to another module).
-AIDE = {
-    "Affectation": "Pôle emploi confie un jeune demandeur d'emploi à la mission locale : première étape de l'entrée "
-    "en co-traitance, suivie de l'acceptation par la mission locale puis de l'initialisation du parcours.",
-    "Pro rata temporis": "Part du quota annuel attendue à la date choisie : quota × jours écoulés depuis le "
-    "1er janvier ÷ jours de l'année.",
-    "Projection": "Entrées à fin d'année si le rythme observé depuis le 1er janvier se maintient "
-    "(entrées × 365 ÷ jours écoulés).",
-    "Jours ouvrés": "Du lundi au vendredi, hors jours fériés (lundi de Pentecôte compté férié, comme le fait "
-    "le calendrier officiel des jours fériés utilisé).",
-    "Plus forts restes": "Chaque quota reçoit la partie entière de sa part de l'enveloppe ; les entrées restantes "
-    "vont aux plus grandes parties décimales, pour que la somme des quotas égale exactement l'enveloppe.",
-}
-
-
-def aide(*termes: str) -> str:
-    return "\n\n".join(AIDE[t] for t in termes if t in AIDE)
-
-
 def _require(*tables: MaskedTable) -> None:
     for t in tables:
         if not isinstance(t, MaskedTable):

@@ -7,7 +7,8 @@ import re
 
 ACRONYMES: dict[str, str] = {
     "ML": "Mission locale : structure qui accompagne les jeunes de 16 à 25 ans vers l'emploi et l'autonomie.",
-    "PAIO": "Permanence d'accueil, d'information et d'orientation : petite structure jouant le rôle d'une mission locale.",
+    "PAIO": "Permanence d'accueil, d'information et d'orientation : petite structure jouant le rôle "
+    "d'une mission locale.",
     "ARML": "Association régionale des missions locales : elle anime le réseau et administre l'entrepôt régional.",
     "DEFM": "Demandeurs d'emploi en fin de mois inscrits à Pôle emploi ; « DEFM jeunes » : ceux de moins de 26 ans.",
     "PPAE": "Projet personnalisé d'accès à l'emploi : Pôle emploi confie le jeune à la mission locale (co-traitance).",
@@ -21,7 +22,8 @@ ACRONYMES: dict[str, str] = {
     "MRS": "Méthode de recrutement par simulation : évaluation des habiletés proposée par Pôle emploi.",
     "MER": "Mise en relation : un jeune est proposé à un employeur pour une offre d'emploi.",
     "DREETS": "Direction régionale de l'économie, de l'emploi, du travail et des solidarités (anciennement DIRECCTE).",
-    "DIRECCTE": "Direction régionale des entreprises, de la concurrence, de la consommation, du travail et de l'emploi.",
+    "DIRECCTE": "Direction régionale des entreprises, de la concurrence, de la consommation, du travail "
+    "et de l'emploi.",
     "INSEE": "Institut national de la statistique et des études économiques.",
 }
 
@@ -82,6 +84,20 @@ TERMES: dict[str, str] = {
     "croisé ; le tableau, son graphique et ses téléchargements passent par le secret statistique.",
     "Catégories regroupées": "Quand une tranche d'âge ou un niveau compte trop peu de jeunes, il est fusionné avec "
     "la catégorie voisine plutôt que masqué ; une note le signale sous le tableau.",
+    "Affectation": "Pôle emploi confie un jeune demandeur d'emploi à la mission locale : première étape de l'entrée "
+    "en co-traitance, suivie de l'acceptation par la mission locale puis de l'initialisation du parcours.",
+    "Pro rata temporis": "Part du quota annuel attendue à la date choisie : quota × jours écoulés depuis le "
+    "1er janvier ÷ jours de l'année.",
+    "Projection": "Entrées à fin d'année si le rythme observé depuis le 1er janvier se maintient "
+    "(entrées × 365 ÷ jours écoulés).",
+    "Jours ouvrés": "Du lundi au vendredi, hors jours fériés (lundi de Pentecôte compté férié, comme le fait "
+    "le calendrier officiel des jours fériés utilisé).",
+    "Plus forts restes": "Chaque quota reçoit la partie entière de sa part de l'enveloppe ; les entrées restantes "
+    "vont aux plus grandes parties décimales, pour que la somme des quotas égale exactement l'enveloppe.",
+    "Agent dédié": "Conseiller de Pôle emploi détaché dans une mission locale pour le partenariat renforcé "
+    "(12 en Midi-Pyrénées en 2010).",
+    "Plateforme de vocation": "Plateforme de Pôle emploi qui évalue les habiletés par la méthode de recrutement "
+    "par simulation (MRS), à Tarbes, Toulouse et Albi en 2010.",
 }
 
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ACRONYMES, key=len, reverse=True)) + r")\b")

@@ -9,9 +9,7 @@ cache lookup. An import bumps the data version, hence a new key.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,7 +22,6 @@ from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
 from lib.indicators.series import month_label
 from lib.secret import MaskedTable, evolution, protect, small_selection_message, with_share
-from lib.ui import render
 
 PART = "Part (%)"
 EVOLUTION = "Évolution sur un an (%)"
@@ -216,16 +213,6 @@ def cross(w: Warehouse, scope: Scope, period: Period, measure: str, dims: tuple[
 # ------------------------------------------------------------------ renderers
 
 
-def without_axis_titles(masked: MaskedTable) -> MaskedTable:
-    """The same masked table (same values, same masks) whose columns have empty display labels.
-
-    For horizontal bar charts: render.bar_chart puts the category label under the
-    value axis when horizontal; the chart title says what is counted, the bars name
-    the categories, so no axis title is better than a wrong one."""
-    blank = dict.fromkeys((*masked.dims, *masked.value_columns), "")
-    return dataclasses.replace(masked, labels={**masked.labels, **blank})
-
-
 def lower_first(label: str) -> str:
     """ "Mission locale" → "mission locale" inside a sentence, but "QPV / ZUS" stays as it is."""
     return label if label[:2].isupper() else label[0].lower() + label[1:]
@@ -242,26 +229,3 @@ def scope_label(w: Warehouse, scope: Scope) -> str:
         return f"Département {scope.code} {d.get(scope.code, '')}".strip()
     b = dict(zip(w.bassins["code"].astype(str), w.bassins["nom"], strict=True))
     return f"Bassin d'emploi {b.get(scope.code, scope.code)}"
-
-
-def key_figure(label: str, masked: MaskedTable, help: str | None = None) -> None:  # noqa: A002
-    """A figure with its evolution over a year (in %, hidden with either count), and its badge if any.
-
-    render.key_figure reads its delta as a fraction; lib.secret.evolution gives percentages,
-    hence this small renderer."""
-    if not isinstance(masked, MaskedTable):
-        raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
-    row = masked.grand_total()
-    evo = row.get(EVOLUTION, math.nan)
-    delta = None if pd.isna(evo) else ("+" if evo > 0 else "") + render.fmt_number(evo, 1, " %")
-    st.metric(
-        label,
-        render.fmt_number(row[masked.count]),
-        delta=delta,
-        delta_color="off",  # more or fewer young people is neither good nor bad news in itself
-        help=help,
-        border=True,
-        delta_description="sur un an" if delta else None,
-    )
-    if not masked.commentable:
-        render.badge(masked)

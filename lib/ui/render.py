@@ -52,19 +52,28 @@ def key_figure(
     masked: MaskedTable,
     column: str | None = None,
     help: str | None = None,  # noqa: A002 (Streamlit's name)
-    delta: MaskedTable | None = None,
+    evolution: str | None = None,
     suffix: str = "",
 ) -> None:
-    """One figure (a 0-dimension MaskedTable): "s" when hidden."""
+    """One figure (a 0-dimension MaskedTable), "s" when hidden; `evolution` names a column of the
+    same table holding the change over a year in % (lib.secret.evolution), hidden with its counts."""
     _require_masked(masked)
-    col = column or masked.count
-    v = masked.grand_total()[col]
-    delta_txt = None
-    if delta is not None:
-        d = _require_masked(delta).grand_total()[delta.value_columns[-1]]
-        if not pd.isna(d):
-            delta_txt = fmt_number(d * 100, 1, " %") if abs(d) < 10 else fmt_number(d)
-    st.metric(label, fmt_number(v, suffix=suffix), delta=delta_txt, help=help)
+    row = masked.grand_total()
+    delta = None
+    if evolution and not pd.isna(row.get(evolution, math.nan)):
+        evo = float(row[evolution])
+        delta = ("+" if evo > 0 else "") + fmt_number(evo, 1, " %")
+    st.metric(
+        label,
+        fmt_number(row[column or masked.count], suffix=suffix),
+        delta=delta,
+        delta_color="off",  # more or fewer young people is neither good nor bad news in itself
+        delta_description="sur un an" if delta else None,
+        help=help,
+        border=True,
+    )
+    if not masked.commentable and masked.sensitive:
+        badge(masked)
 
 
 def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto") -> None:
@@ -87,26 +96,27 @@ def _decimals(masked: MaskedTable, col: str) -> int:
 
 
 def downloads(masked: MaskedTable, title: str, key: str) -> None:
+    """CSV and Excel of the masked table, behind one compact button."""
     _require_masked(masked)
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(
-        "Télécharger (CSV)",
-        to_csv(masked, title),
-        f"{key}.csv",
-        "text/csv",
-        key=f"{key}-csv",
-        on_click=_log_export,
-        args=(title, "csv"),
-    )
-    c2.download_button(
-        "Télécharger (Excel)",
-        to_xlsx(masked, title),
-        f"{key}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}-xlsx",
-        on_click=_log_export,
-        args=(title, "xlsx"),
-    )
+    with st.popover("Télécharger", icon=":material/download:"):
+        st.download_button(
+            "Tableau CSV",
+            to_csv(masked, title),
+            f"{key}.csv",
+            "text/csv",
+            key=f"{key}-csv",
+            on_click=_log_export,
+            args=(title, "csv"),
+        )
+        st.download_button(
+            "Tableau Excel",
+            to_xlsx(masked, title),
+            f"{key}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}-xlsx",
+            on_click=_log_export,
+            args=(title, "xlsx"),
+        )
 
 
 def _log_export(title: str, fmt: str) -> None:
@@ -153,15 +163,10 @@ def bar_chart(
             text=text,
             hovertemplate="%{text}<extra>" + (name or "") + "</extra>",
         )
-    _finish(
-        fig,
-        masked,
-        title,
-        hidden,
-        x_label=masked.label(x),
-        y_label=masked.label(value),
-        percent=percent,
-    )
+    labels = (masked.label(value), masked.label(x)) if horizontal else (masked.label(x), masked.label(value))
+    if horizontal:  # plotly draws the first category at the bottom: keep the table's order, top down
+        fig.update_yaxes(autorange="reversed")
+    _finish(fig, masked, title, hidden, x_label=labels[0], y_label=labels[1], percent=percent)
 
 
 def line_chart(
