@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 
 from lib.export.carte import GRIS_SECRET, QUALITATIVE, SEQUENTIELLE
 from scripts.screenshot import wait_streamlit
@@ -28,7 +30,7 @@ def _share_of_polygon_colours(png: bytes) -> float:
     return float((distance <= 12).mean())
 
 
-def test_map_draws_polygons_offline(streamlit_server, browser, tmp_path) -> None:
+def test_map_draws_polygons_offline(streamlit_server, browser, demo_engine, tmp_path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1300})
     outside: list[str] = []
     page.on(
@@ -47,9 +49,9 @@ def test_map_draws_polygons_offline(streamlit_server, browser, tmp_path) -> None
     assert share > 0.05, f"seulement {share:.1%} des pixels aux couleurs des territoires"
     assert outside == [], f"requêtes hors du serveur : {outside[:5]}"
 
-    text = page.locator("[data-testid=stMain]").inner_text()
-    assert "Secret statistique" in text  # the legend, next to the map
-    assert "découpage de démonstration" in text
+    contenu = page.locator("[data-testid=stMain]").inner_text()
+    assert "Secret statistique" in contenu  # the legend, next to the map
+    assert "découpage de démonstration" in contenu
 
     # a tooltip: hover the middle of the region until one shows
     box = canvas.bounding_box()
@@ -61,4 +63,14 @@ def test_map_draws_polygons_offline(streamlit_server, browser, tmp_path) -> None
         if tooltip.count() and tooltip.first.is_visible():
             break
     assert "Mission locale" in tooltip.first.inner_text()
+
+    # the static export: made on click, same plan, logged
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Carte en PNG").click()
+    png_file = download.value.path()
+    assert png_file is not None and Path(png_file).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    wait_streamlit(page)
+    with demo_engine.connect() as conn:
+        last = conn.execute(text("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 5")).all()
+    assert any(a == "export" and d.startswith("carte png") for a, d in last)
     page.close()
