@@ -149,7 +149,8 @@ def table(results: list[dict], runs: int) -> str:
     lines = [
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
         f"{platform.system()} ; base SQLite embarquée ; {_int(results[0]['communes'])} communes, 10 missions "
-        f"locales, 20 bassins de démonstration. Médiane de {runs} essais. Commande : `python benchmarks/bench_carte.py`.",
+        f"locales, 20 bassins de démonstration. Médiane de {runs} essais. "
+        "Commande : `python benchmarks/bench_carte.py 30000 300000`.",
         "« Froid » : tous les caches de lib/ vidés sauf l'entrepôt en mémoire (le fond de carte est donc refait) ; "
         "« chaud » : exécution suivante, comme après un changement de widget.",
         "",
