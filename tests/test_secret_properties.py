@@ -82,6 +82,8 @@ def test_protect_properties(case):
     assert report.ok, report.failures
     assert report.consistent
     assert report.exposed_singletons == 0
+    # no hidden cell is given back by what is published (a determined cell would be shown, not hidden)
+    assert (report.ranges["width"] > 0.5).all(), report.ranges[report.ranges["width"] <= 0.5]
 
 
 @settings(max_examples=15, deadline=None)

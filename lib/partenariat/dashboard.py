@@ -44,6 +44,7 @@ EXTRA_COLUMNS = (
     "definition",
     "saisies",
     "commentable",
+    "sensible",  # the row counts young people (see lib/secret/masked.py: mixed tables)
 )
 LABELS = {
     "indicateur": "Indicateur",
@@ -214,6 +215,7 @@ def build(
         for c, k, m in zip(rows["cible_num"], rows["code"], rows["ml_code"], strict=True)
     ]
     rows["definition"] = [by_code[k].definition for k in rows["code"]]
+    rows["sensible"] = [by_code[k].compte_jeunes for k in rows["code"]]
     for col in EXTRA_COLUMNS:
         out[col] = rows[col].to_numpy()
     out["statut_code"] = out["statut_code"].astype(str)

@@ -3,6 +3,8 @@
 A MaskedTable never holds the true value of a hidden cell: where `status` is not
 "ok" every value column is NaN. Building one by hand outside lib/secret is a bug;
 use `protect` (counts of people) or `declare_public` (figures that count no one).
+A table that stacks rows of both kinds (built from protect and declare_public results)
+is `sensitive` and marks each row in a boolean column `sensible`.
 """
 
 from __future__ import annotations

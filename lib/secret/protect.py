@@ -6,13 +6,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from lib.config import SecretRules
 from lib.secret.grouping import group_ordered
+from lib.secret.intervals import hidden_ranges
 from lib.secret.layout import Hierarchy, Layout, build_layout
 from lib.secret.masked import STATUS, MaskedTable
-from lib.secret.rules import commentability_reasons, is_primary, resolve
-from lib.secret.suppression import secondary_suppression
+from lib.secret.rules import commentability_reasons, hidden_floor, is_primary, resolve
+from lib.secret.suppression import exposed_singletons, secondary_suppression
 
 
 def protect(
@@ -42,8 +44,63 @@ def protect(
     layout = build_layout(df, dims, hierarchies, orders, recode)
     values = layout.expand(layout.leaf_values(df, count))
     primary = is_primary(values, rules)
-    hidden = secondary_suppression(layout.equations(), values, primary, rules, priority=layout.margin_depth())
+    hidden = suppress(layout.equations(), values, primary, rules, layout.margin_depth())
     return masked_table(layout, values, primary, hidden, count, rules, notes)
+
+
+def suppress(
+    equations: sparse.csr_matrix, values: np.ndarray, primary: np.ndarray, rules: SecretRules, priority: np.ndarray
+) -> np.ndarray:
+    """Secondary suppression in which no hidden cell is given back by the published ones.
+
+    A person alone in a hidden cell knows its value: an equation with only one other
+    hidden term gives that term away, so a third term must be hidden — and it must not
+    be a term the published cells determine anyway. Such third terms are added to the
+    cells to protect until no equation exposes a singleton.
+    """
+    need = primary
+    for _ in range(MAX_SINGLETON_ROUNDS):
+        hidden = secondary_suppression(equations, values, need, rules, priority=priority)
+        hidden = publish_determined(equations, values, need, hidden, rules)
+        exposed = exposed_singletons(equations, values, primary, hidden)
+        if exposed.size == 0:
+            return hidden
+        need = need | _third_terms(equations, values, hidden, exposed)
+    return secondary_suppression(equations, values, need, rules, priority=priority)  # structurally safe
+
+
+MAX_SINGLETON_ROUNDS = 6
+
+
+def _third_terms(equations: sparse.csr_matrix, values: np.ndarray, hidden: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each exposing equation, its smallest published non-zero term (cheapest to protect)."""
+    a = sparse.csr_matrix(equations)
+    out = np.zeros_like(hidden)
+    for row in rows:
+        terms = a.indices[a.indptr[row] : a.indptr[row + 1]]
+        free = terms[~hidden[terms] & (values[terms] > 0)]
+        if free.size:
+            out[free[np.argmin(values[free])]] = True
+    return out
+
+
+def publish_determined(
+    equations: sparse.csr_matrix, values: np.ndarray, keep: np.ndarray, hidden: np.ndarray, rules: SecretRules
+) -> np.ndarray:
+    """Publish again the hidden cells, other than `keep`, that the published ones determine exactly.
+
+    Such a cell protects nothing (anyone can compute it) and a reader would see a hidden
+    cell given back by its margin, e.g. an ML whose young people all live in one basin.
+    Publishing a value already implied adds no information: other hidden cells keep their range.
+    """
+    candidates = np.flatnonzero(hidden & ~keep)
+    if candidates.size == 0:
+        return hidden
+    published = np.where(hidden, np.nan, values)
+    lo, hi = hidden_ranges(equations, published, hidden_floor(rules), candidates)
+    out = hidden.copy()
+    out[candidates[(hi - lo) < 0.5]] = False
+    return out
 
 
 def masked_table(
