@@ -8,8 +8,11 @@ from lib.geo import DEMO_BASINS_LABEL
 from lib.indicators.carte import BASSIN_DIM, ML_DIM, NIVEAUX, QPV_DIM, carte_masquee, fond_carte, table_ml_bassin_cache
 from lib.indicators.data import warehouse
 from lib.ui import carte as ui_carte
+from lib.ui.boot import via_app
 from lib.ui.filters import period_selector
 from lib.ui.glossary import explain, help_for
+
+via_app("pages/carte.py")
 
 w = warehouse()
 period = period_selector(w)

@@ -8,8 +8,11 @@ from lib.indicators import observation as obs
 from lib.indicators.data import warehouse
 from lib.ui import explorer, render
 from lib.ui import observation as view
+from lib.ui.boot import via_app
 from lib.ui.filters import period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
+
+via_app("pages/observation.py")
 
 w = warehouse()
 scope = scope_selector(w)

@@ -12,8 +12,11 @@ from lib.ingest.errors import ImportErrorFr
 from lib.ingest.referentiels import ResultatImport, historique, importer_geometrie, importer_zonage
 from lib.secret import declare_public
 from lib.ui import render
+from lib.ui.boot import via_app
 from lib.ui.glossary import explain
 from lib.ui.session import require
+
+via_app("pages/referentiels.py")
 
 st.title("Référentiels géographiques")
 st.markdown(

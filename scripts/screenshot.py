@@ -1,6 +1,6 @@
 """Screenshot pages of a running app with Playwright and Debian's Chromium.
 
-    python scripts/screenshot.py http://localhost:8600/ /tmp/accueil.png [largeur hauteur]
+python scripts/screenshot.py http://localhost:8600/ /tmp/accueil.png [largeur hauteur]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def wait_streamlit(page, timeout_ms: int = 60_000, ready: str = "[data-testid=stMain] h1") -> None:  # noqa: ANN001
+def wait_streamlit(page, timeout_ms: int = 120_000, ready: str = "[data-testid=stMain] h1") -> None:  # noqa: ANN001
     """Streamlit keeps a websocket open: wait for the app, for the page's content, then for the run to end."""
     page.wait_for_selector("[data-testid=stApp]", timeout=timeout_ms)
     page.wait_for_selector(ready, timeout=timeout_ms)

@@ -25,3 +25,15 @@ def test_home_page_shows_key_figures(streamlit_server, browser, tmp_path) -> Non
     assert re.fullmatch(r"[\d\s\u202f]+", first_value) and int(re.sub(r"\D", "", first_value)) >= 100
     page.screenshot(path=str(tmp_path / "accueil.png"))
     page.close()
+
+
+def test_a_page_opened_by_its_address_goes_through_app_py(streamlit_server, browser) -> None:
+    """On a fresh session, /glossaire must still get app.py's navigation and login box."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(streamlit_server + "/glossaire", wait_until="load")
+    wait_streamlit(page)
+    assert "Glossaire" in page.locator("[data-testid=stMain] h1").first.inner_text()
+    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
+    assert "Connexion" in sidebar and "Co-traitance" in sidebar  # app.py's navigation, not file names
+    context.close()

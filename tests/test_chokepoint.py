@@ -91,3 +91,10 @@ def test_the_walker_lets_lib_ui_through() -> None:
 def test_every_page_is_walked() -> None:
     names = {p.name for p in page_files()}
     assert {"app.py", "accueil.py"} <= names
+
+
+@pytest.mark.parametrize("path", page_files()[1:], ids=lambda p: p.name)
+def test_every_page_goes_through_app_py(path: Path) -> None:
+    """Opened by its address, a page must be sent through app.py (lib.ui.boot.via_app)."""
+    source = path.read_text(encoding="utf-8")
+    assert f'via_app("pages/{path.name}")' in source
