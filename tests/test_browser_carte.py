@@ -65,6 +65,7 @@ def test_map_draws_polygons_offline(streamlit_server, browser, demo_engine, tmp_
     assert "Mission locale" in tooltip.first.inner_text()
 
     # the static export: made on click, same plan, logged
+    page.get_by_role("button", name="Télécharger").first.click()  # the downloads menu
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Carte en PNG").click()
     png_file = download.value.path()
@@ -72,5 +73,5 @@ def test_map_draws_polygons_offline(streamlit_server, browser, demo_engine, tmp_
     wait_streamlit(page)
     with demo_engine.connect() as conn:
         last = conn.execute(text("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 5")).all()
-    assert any(a == "export" and d.startswith("carte png") for a, d in last)
+    assert any(a == "export" and d.startswith("png (carte)") for a, d in last)
     page.close()

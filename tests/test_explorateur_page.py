@@ -10,8 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.config import settings
+from lib.export.tables import to_csv, to_xlsx
 from lib.secret import protect, with_share
-from lib.ui.explorer import _csv, _xlsx, grid
+from lib.ui.explorer import grid
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u202f"
@@ -53,11 +54,11 @@ def test_grid_without_margins_and_shares() -> None:
 def test_downloads_carry_the_masks_and_the_rules() -> None:
     masked = small_cross()
     frame = grid(masked)
-    text = _csv(masked, frame, "Essai").decode("utf-8-sig")
+    text = to_csv(masked, "Essai", frame).decode("utf-8-sig")
     assert "# Essai" in text and "secret statistique" in text.lower()
     body = pd.read_csv(io.StringIO(text), sep=";", comment="#", dtype=str)
     assert body.loc[0, "Hommes"] == "s" and "3" not in set(body.iloc[:, 1:].to_numpy().ravel())
-    sheets = pd.read_excel(io.BytesIO(_xlsx(masked, frame, "Essai")), sheet_name=None, dtype=str)
+    sheets = pd.read_excel(io.BytesIO(to_xlsx(masked, "Essai", frame)), sheet_name=None, dtype=str)
     assert set(sheets) == {"Données", "Notes"} and sheets["Données"].loc[0, "Hommes"] == "s"
 
 

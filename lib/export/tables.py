@@ -46,17 +46,18 @@ def notes(masked: MaskedTable, title: str) -> list[str]:
     return lines
 
 
-def to_csv(masked: MaskedTable, title: str) -> bytes:
+def to_csv(masked: MaskedTable, title: str, frame: pd.DataFrame | None = None) -> bytes:
+    """`frame`: another layout of the same masked values (e.g. a cross grid); default the long table."""
     buf = io.StringIO()
     for line in notes(masked, title):
         buf.write(f"# {line}\n")
-    display_frame(masked).to_csv(buf, index=False, sep=";", decimal=",")
+    (display_frame(masked) if frame is None else frame).to_csv(buf, index=False, sep=";", decimal=",")
     return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens accents correctly
 
 
-def to_xlsx(masked: MaskedTable, title: str) -> bytes:
+def to_xlsx(masked: MaskedTable, title: str, frame: pd.DataFrame | None = None) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        display_frame(masked).to_excel(xl, sheet_name="Données", index=False)
+        (display_frame(masked) if frame is None else frame).to_excel(xl, sheet_name="Données", index=False)
         pd.DataFrame({"Notes": notes(masked, title)}).to_excel(xl, sheet_name="Notes", index=False)
     return buf.getvalue()

@@ -13,12 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib.db.engine import get_engine, log_action
 from lib.export import repartition as annex
 from lib.indicators.cotraitance.alertes import REGLES, Alerte
 from lib.indicators.cotraitance.repartition import arrondi_affiche
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
 from lib.ui import render
+from lib.ui.downloads import download_menu
 from lib.ui.glossary import explain
 
 NBSP = "\u202f"
@@ -26,12 +26,6 @@ ALERTES_DEPLIEES = 4  # warning groups longer than this are folded (errors never
 
 
 # Terms of this page missing from the shared glossary (lib/ui/glossary.py belongs to another module).
-def _require(*tables: MaskedTable) -> None:
-    for t in tables:
-        if not isinstance(t, MaskedTable):
-            raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
-
-
 def _num(v: object, decimals: int = 0, suffix: str = "") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return HIDDEN_MARK
@@ -52,15 +46,6 @@ def _height(n_rows: int) -> int:
 def _values(masked: MaskedTable, dim: str, col: str) -> pd.Series:
     t = masked.table
     return pd.Series(t[col].to_numpy(), index=t[dim].astype(str).to_numpy())
-
-
-def _log_export(title: str, fmt: str) -> None:
-    user = st.session_state.get("utilisateur", "anonyme")
-    with get_engine().begin() as conn:
-        log_action(conn, user, "export", f"{fmt} : {title}")
-
-
-# ------------------------------------------------------------------ alerts
 
 
 def alertes(items: tuple[Alerte, ...] | list[Alerte]) -> None:
@@ -90,7 +75,7 @@ def alertes(items: tuple[Alerte, ...] | list[Alerte]) -> None:
 
 def repartition_table(defm: MaskedTable, cles: MaskedTable, title: str) -> None:
     """The seed's annex on screen: DEFM (protected) beside the keys and quotas (public)."""
-    _require(defm, cles)
+    render.require_masked(defm, cles)
     d = _values(defm, "ml", defm.count)
     rows = []
     for _, r in cles.table.iterrows():
@@ -115,30 +100,18 @@ def annexe_downloads(a: annex.Annexe, key: str) -> None:
     """XLSX and PDF of the annex, each download leaving an audit line."""
     name = f"repartition_cotraitance_{a.annee}"
     title = f"{annex.titre(a.region)} ({a.annee})"
-    c1, c2, _ = st.columns([1, 1, 3])
-    c1.download_button(
-        "Annexe (Excel)",
-        annex.to_xlsx(a),
-        f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}-xlsx",
-        on_click=_log_export,
-        args=(title, "xlsx"),
-    )
-    c2.download_button(
-        "Annexe (PDF)",
-        annex.to_pdf(a),
-        f"{name}.pdf",
-        "application/pdf",
-        key=f"{key}-pdf",
-        on_click=_log_export,
-        args=(title, "pdf"),
+    download_menu(
+        [("Annexe (Excel)", lambda: annex.to_xlsx(a), "xlsx"), ("Annexe (PDF)", lambda: annex.to_pdf(a), "pdf")],
+        name,
+        title,
+        key,
+        origin="co-traitance",
     )
 
 
 def comparaison_table(masked: MaskedTable, title: str) -> None:
     """What-if: current and simulated keys and quotas (public figures)."""
-    _require(masked)
+    render.require_masked(masked)
     t = masked.table
     rows = []
     for _, r in t.iterrows():
@@ -159,7 +132,7 @@ def comparaison_table(masked: MaskedTable, title: str) -> None:
 
 def historique_table(masked: MaskedTable, title: str) -> None:
     """Validated répartitions of the year (who, when, envelope, weight): no one is counted."""
-    _require(masked)
+    render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     if masked.table.empty:
         st.caption("Aucune répartition validée pour cette année.")
@@ -173,7 +146,7 @@ def historique_table(masked: MaskedTable, title: str) -> None:
 
 def suivi_table(objectifs: MaskedTable, realisation: MaskedTable, etapes: MaskedTable, title: str) -> None:
     """Per ML: quota, expected pro rata, band, entries at each step, realisation rates, projection."""
-    _require(objectifs, realisation, etapes)
+    render.require_masked(objectifs, realisation, etapes)
     real = realisation.table.set_index(realisation.table["ml"].astype(str))
     steps = etapes.table
     step_labels = [c for c in etapes.categories.get("etape", ()) if c != TOTAL]
@@ -218,7 +191,7 @@ def _situation(taux_pct: float, objectif: pd.Series) -> str:
 
 def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: dt.date, title: str) -> None:
     """Realisation / pro rata per ML against the tolerance band (hidden rates are not drawn)."""
-    _require(objectifs, realisation)
+    render.require_masked(objectifs, realisation)
     t = realisation.table[realisation.table["ml"].astype(str) != TOTAL]
     obj = objectifs.table.set_index(objectifs.table["ml"].astype(str))
     shown = t[t["taux_prorata"].notna()]
@@ -267,7 +240,7 @@ def cross_table(
 
     column_total=False drops the "Total" column where adding the columns means nothing
     (successive steps of the same entries)."""
-    _require(masked)
+    render.require_masked(masked)
     value = value or masked.count
     t = masked.table
     decimals = 0 if value == masked.count else 1

@@ -7,23 +7,14 @@ on screen and in both files (the MaskedTable holds NaN there, nothing else).
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
-from lib.db.engine import get_engine, log_action
-from lib.export.tables import notes
+from lib.export.tables import to_csv, to_xlsx
 from lib.secret.masked import LEGEND, TOTAL, MaskedTable
 from lib.ui import render
+from lib.ui.downloads import download_menu
 from lib.ui.glossary import explain
-from lib.ui.session import current_user
-
-
-def _require(masked: object) -> MaskedTable:
-    if not isinstance(masked, MaskedTable):
-        raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
-    return masked
 
 
 def grid(masked: MaskedTable, value: str | None = None, margins: bool = True) -> pd.DataFrame:
@@ -31,7 +22,7 @@ def grid(masked: MaskedTable, value: str | None = None, margins: bool = True) ->
 
     margins=False leaves the totals out (showing less is always safe): for a monthly
     series, a sum of monthly counts of people followed would count people twice."""
-    _require(masked)
+    render.require_masked(masked)
     if len(masked.dims) != 2:
         raise ValueError("grid : il faut une table à deux dimensions")
     rows, cols = masked.dims
@@ -55,7 +46,7 @@ def table_height(n_rows: int) -> int:
 
 def cross_table(masked: MaskedTable, title: str, key: str, value: str | None = None, margins: bool = True) -> None:
     """The grid with its title (acronyms explained), badge, legend and CSV/XLSX downloads of the same grid."""
-    _require(masked)
+    render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
     frame = grid(masked, value, margins)
@@ -63,48 +54,14 @@ def cross_table(masked: MaskedTable, title: str, key: str, value: str | None = N
     if masked.hidden_count:
         st.caption(LEGEND)
     label = masked.label(value or masked.count)
-    _downloads(masked, frame, f"{title} — {label}", key)
-
-
-def _csv(masked: MaskedTable, frame: pd.DataFrame, title: str) -> bytes:
-    buf = io.StringIO()
-    for line in notes(masked, title):
-        buf.write(f"# {line}\n")
-    frame.to_csv(buf, index=False, sep=";")
-    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens accents correctly
-
-
-def _xlsx(masked: MaskedTable, frame: pd.DataFrame, title: str) -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        frame.to_excel(xl, sheet_name="Données", index=False)
-        pd.DataFrame({"Notes": notes(masked, title)}).to_excel(xl, sheet_name="Notes", index=False)
-    return buf.getvalue()
-
-
-def _downloads(masked: MaskedTable, frame: pd.DataFrame, title: str, key: str) -> None:
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(
-        "Télécharger (CSV)",
-        _csv(masked, frame, title),
-        f"{key}.csv",
-        "text/csv",
-        key=f"{key}-csv",
-        on_click=_log_export,
-        args=(title, "csv"),
+    full_title = f"{title} — {label}"
+    download_menu(
+        [
+            ("Tableau CSV", lambda: to_csv(masked, full_title, frame), "csv"),
+            ("Tableau Excel", lambda: to_xlsx(masked, full_title, frame), "xlsx"),
+        ],
+        key,
+        full_title,
+        key,
+        origin="explorateur",
     )
-    c2.download_button(
-        "Télécharger (Excel)",
-        _xlsx(masked, frame, title),
-        f"{key}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}-xlsx",
-        on_click=_log_export,
-        args=(title, "xlsx"),
-    )
-
-
-def _log_export(title: str, fmt: str) -> None:
-    user = current_user()
-    with get_engine().begin() as conn:
-        log_action(conn, user.login if user else "anonyme", "export", f"{fmt} (explorateur) : {title}")

@@ -52,12 +52,6 @@ delai_premier_entretien;ML65;2010-T1;4,5"""
 MAX_ERREURS = 30
 
 
-def _require_masked(obj: object) -> MaskedTable:
-    if not isinstance(obj, MaskedTable):
-        raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
-    return obj
-
-
 def style() -> None:
     st.markdown(CSS, unsafe_allow_html=True)
 
@@ -104,7 +98,7 @@ def _value_text(row: pd.Series, col: str = "valeur") -> str:
 
 def review_filters(masked: MaskedTable, mls: Mapping[str, str], region_label: str) -> tuple[str, str]:
     """Quarter and territory of the review, at the top of the page (seen on the projected screen)."""
-    _require_masked(masked)
+    render.require_masked(masked)
     quarters = list(masked.categories.get("trimestre", ()))
     c1, c2 = st.columns([1, 2])
     quarter = c1.selectbox(
@@ -122,7 +116,7 @@ def review_filters(masked: MaskedTable, mls: Mapping[str, str], region_label: st
 
 def scorecard(masked: MaskedTable, title: str, key: str, seuil: float = 0.9) -> None:
     """One row per indicator: value, target, achievement, status in words, change on the previous period."""
-    _require_masked(masked)
+    render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
     head = "".join(f"<th>{h}</th>" for h in ("Indicateur", "Valeur", "Objectif", "Atteinte", "Statut", "Évolution"))
@@ -155,7 +149,7 @@ def _short(name: str) -> str:
 
 def status_grid(masked: MaskedTable, columns: str, title: str, key: str, seuil: float = 0.9) -> None:
     """Indicators in rows, territories or quarters (`columns`) in columns; each cell: symbol, value, words on hover."""
-    _require_masked(masked)
+    render.require_masked(masked)
     t = masked.table
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
@@ -196,7 +190,7 @@ def status_grid(masked: MaskedTable, columns: str, title: str, key: str, seuil: 
 
 def trend_chart(masked: MaskedTable, title: str) -> None:
     """Value and target quarter by quarter; a hidden or missing quarter is a gap, never an interpolation."""
-    _require_masked(masked)
+    render.require_masked(masked)
     t = masked.table
     x = t["trimestre"].tolist()
     hidden_or_missing = (t[STATUS] != "ok") | t["valeur_num"].isna()
@@ -288,7 +282,7 @@ def errors_list(errors: Sequence[EntryError], intro: str) -> None:
 
 def entry_panel(engine: Engine, cat: Catalogue, masked: MaskedTable, mls: Mapping[str, str], user: User) -> None:
     """Typing values for one ML and quarter, importing a file, the comité's comment, the history."""
-    _require_masked(masked)
+    render.require_masked(masked)
     st.markdown(
         "Les valeurs se saisissent par mission locale et par trimestre. Une correction ne remplace rien : "
         "l'ancienne valeur est conservée dans l'historique, avec qui l'a saisie et quand."
@@ -450,7 +444,7 @@ def _history(engine: Engine, cat: Catalogue, mls: Mapping[str, str], quarters: l
 
 def history_table(masked: MaskedTable, title: str, key: str) -> None:
     """The versions of one value, oldest first; a hidden count shows "s" like everywhere else."""
-    _require_masked(masked)
+    render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     cols = [*masked.dims, *masked.value_columns]
     head = "".join(f"<th>{_e(masked.label(c))}</th>" for c in cols)

@@ -13,18 +13,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib.db.engine import get_engine, log_action
 from lib.export.tables import display_frame, to_csv, to_xlsx
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
+from lib.ui.downloads import download_menu
 from lib.ui.glossary import explain, help_for
 
 NBSP = "\u202f"
 
 
-def _require_masked(obj: object) -> MaskedTable:
-    if not isinstance(obj, MaskedTable):
-        raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
-    return obj
+def require_masked(*objs: object) -> MaskedTable:
+    """Refuse anything that did not come out of lib.secret; returns the first object."""
+    for obj in objs:
+        if not isinstance(obj, MaskedTable):
+            raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
+    return objs[0]  # type: ignore[return-value]
 
 
 def fmt_number(v: float | None, decimals: int = 0, suffix: str = "") -> str:
@@ -36,7 +38,7 @@ def fmt_number(v: float | None, decimals: int = 0, suffix: str = "") -> str:
 
 def badge(masked: MaskedTable) -> None:
     """ "Non commentable" badge with its reason, next to a table or chart failing rules 2 or 3."""
-    _require_masked(masked)
+    require_masked(masked)
     if not masked.commentable:
         st.markdown(
             f":orange-badge[Non commentable] <small>{'; '.join(masked.reasons)}</small>",
@@ -57,7 +59,7 @@ def key_figure(
 ) -> None:
     """One figure (a 0-dimension MaskedTable), "s" when hidden; `evolution` names a column of the
     same table holding the change over a year in % (lib.secret.evolution), hidden with its counts."""
-    _require_masked(masked)
+    require_masked(masked)
     row = masked.grand_total()
     delta = None
     if evolution and not pd.isna(row.get(evolution, math.nan)):
@@ -78,7 +80,7 @@ def key_figure(
 
 def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto") -> None:
     """A masked table with its legend, badge and downloads."""
-    _require_masked(masked)
+    require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     badge(masked)
     frame = display_frame(masked)
@@ -96,33 +98,17 @@ def _decimals(masked: MaskedTable, col: str) -> int:
 
 
 def downloads(masked: MaskedTable, title: str, key: str) -> None:
-    """CSV and Excel of the masked table, behind one compact button."""
-    _require_masked(masked)
-    with st.popover("Télécharger", icon=":material/download:"):
-        st.download_button(
-            "Tableau CSV",
-            to_csv(masked, title),
-            f"{key}.csv",
-            "text/csv",
-            key=f"{key}-csv",
-            on_click=_log_export,
-            args=(title, "csv"),
-        )
-        st.download_button(
-            "Tableau Excel",
-            to_xlsx(masked, title),
-            f"{key}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx",
-            on_click=_log_export,
-            args=(title, "xlsx"),
-        )
-
-
-def _log_export(title: str, fmt: str) -> None:
-    user = st.session_state.get("utilisateur", "anonyme")
-    with get_engine().begin() as conn:
-        log_action(conn, user, "export", f"{fmt} : {title}")
+    """CSV and Excel of the masked table, with the masks and a note of the rules."""
+    require_masked(masked)
+    download_menu(
+        [
+            ("Tableau CSV", lambda: to_csv(masked, title), "csv"),
+            ("Tableau Excel", lambda: to_xlsx(masked, title), "xlsx"),
+        ],
+        key,
+        title,
+        key,
+    )
 
 
 def _chart_frame(masked: MaskedTable, x: str, color: str | None, value: str) -> tuple[pd.DataFrame, int]:
@@ -145,7 +131,7 @@ def bar_chart(
     horizontal: bool = False,
     percent: bool = False,
 ) -> None:
-    _require_masked(masked)
+    require_masked(masked)
     value = value or masked.count
     data, hidden = _chart_frame(masked, x, color, value)
     fig = go.Figure()
@@ -178,7 +164,7 @@ def line_chart(
     y_label: str = "Nombre de jeunes",
 ) -> None:
     """A time series; a hidden month is a gap in the line, never an interpolated value."""
-    _require_masked(masked)
+    require_masked(masked)
     value = value or masked.count
     t = masked.cells() if color else masked.table[masked.table[x].astype(str) != TOTAL]
     if not color:
