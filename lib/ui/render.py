@@ -111,13 +111,19 @@ def downloads(masked: MaskedTable, title: str, key: str) -> None:
     )
 
 
-def _chart_frame(masked: MaskedTable, x: str, color: str | None, value: str) -> tuple[pd.DataFrame, int]:
-    """Interior cells only; hidden points removed so they never reach the browser."""
+def _series_rows(masked: MaskedTable, x: str, color: str | None) -> pd.DataFrame:
+    """The rows a chart draws: every cell when coloured, else the margin of `x` over the other dims."""
     t = masked.cells() if color else masked.table[masked.table[x].astype(str) != TOTAL]
     if not color:
         for d in masked.dims:
             if d != x:
                 t = t[t[d].astype(str) == TOTAL]
+    return t
+
+
+def _chart_frame(masked: MaskedTable, x: str, color: str | None, value: str) -> tuple[pd.DataFrame, int]:
+    """Hidden points removed so they never reach the browser, and counted for the note."""
+    t = _series_rows(masked, x, color)
     hidden = int(t[value].isna().sum())
     return t[t[value].notna()], hidden
 
@@ -166,11 +172,7 @@ def line_chart(
     """A time series; a hidden month is a gap in the line, never an interpolated value."""
     require_masked(masked)
     value = value or masked.count
-    t = masked.cells() if color else masked.table[masked.table[x].astype(str) != TOTAL]
-    if not color:
-        for d in masked.dims:
-            if d != x:
-                t = t[t[d].astype(str) == TOTAL]
+    t = _series_rows(masked, x, color)  # hidden months stay, as gaps
     hidden = int(t[value].isna().sum())
     fig = go.Figure()
     groups = [(str(k), g) for k, g in t.groupby(color, sort=False, observed=True)] if color else [(None, t)]
