@@ -49,7 +49,7 @@ with c3:
     render.key_figure(f"Entrées en co-traitance {period.end.year}", entries, help=help_for("Co-traitance", "PPAE"))
     if pilotage.enveloppe:
         env = declare_public(pd.DataFrame({"enveloppe": [pilotage.enveloppe]}), [], ["enveloppe"], "objectif annuel")
-        render.key_figure("Enveloppe régionale de l'année", env, help=help_for("Enveloppe"))
+        render.key_figure(f"Enveloppe {period.end.year}", env, help=help_for("Enveloppe"))
 with c4:
     if pilotage.defm_jeunes is not None:
         defm = protect(pd.DataFrame({"n": [pilotage.defm_jeunes]}), [])

@@ -61,11 +61,11 @@ def alertes(items: tuple[Alerte, ...] | list[Alerte]) -> None:
         body = "\n".join(f"- {a.message}" for a in group)
         head = f"**{titre}** — {len(group)} mission(s) locale(s)"
         if any(a.gravite == "erreur" for a in group):
-            st.error(f"{head}\n\n{body}", icon="🚨")
+            st.error(f"{head}\n\n{body}", icon=":material/error:")
         elif len(group) <= ALERTES_DEPLIEES:
-            st.warning(f"{head}\n\n{body}", icon="⚠️")
+            st.warning(f"{head}\n\n{body}", icon=":material/warning:")
         else:  # a long list would push the répartition off the projected screen: one line, details on demand
-            st.warning(head + " (détail ci-dessous)", icon="⚠️")
+            st.warning(head + " (détail ci-dessous)", icon=":material/warning:")
             with st.expander(f"Détail : {titre.lower()}"):
                 st.markdown(body)
 
@@ -183,10 +183,10 @@ def _situation(taux_pct: float, objectif: pd.Series) -> str:
     bas = objectif["bas"] / objectif["attendu"] * 100 if objectif["attendu"] else 80.0
     haut = objectif["haut"] / objectif["attendu"] * 100 if objectif["attendu"] else 120.0
     if taux_pct < bas:
-        return "🔻 en dessous"
+        return "▼ en dessous"
     if taux_pct > haut:
-        return "🔺 au-dessus"
-    return "✅ dans la tolérance"
+        return "▲ au-dessus"
+    return "✓ dans la tolérance"
 
 
 def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: dt.date, title: str) -> None:
