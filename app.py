@@ -52,6 +52,7 @@ PAGES = [
     st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("pages/referentiels.py", title="Référentiels", icon=":material/upload_file:"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
+    st.Page("pages/journal.py", title="Journal", icon=":material/history:"),
 ]
 nav = st.navigation(PAGES)
 wanted = mark_entry()

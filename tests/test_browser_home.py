@@ -37,3 +37,20 @@ def test_a_page_opened_by_its_address_goes_through_app_py(streamlit_server, brow
     sidebar = page.locator("[data-testid=stSidebar]").inner_text()
     assert "Connexion" in sidebar and "Co-traitance" in sidebar  # app.py's navigation, not file names
     context.close()
+
+
+def test_a_refused_login_is_said_and_logged(streamlit_server, browser, demo_engine) -> None:
+    from sqlalchemy import text
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(streamlit_server + "/", wait_until="load")
+    wait_streamlit(page)
+    page.get_by_text("Connexion").click()
+    page.get_by_label("Identifiant").fill("admin")
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for(timeout=30_000)
+    with demo_engine.connect() as conn:
+        last = conn.execute(text("SELECT user, action FROM audit_log ORDER BY id DESC LIMIT 1")).one()
+    assert tuple(last) == ("admin", "connexion refusée")
+    page.close()

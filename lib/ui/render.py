@@ -29,7 +29,9 @@ def require_masked(*objs: object) -> MaskedTable:
     return objs[0]  # type: ignore[return-value]
 
 
-def fmt_number(v: float | None, decimals: int = 0, suffix: str = "") -> str:
+def fmt_number(v: float | str | None, decimals: int = 0, suffix: str = "") -> str:
+    if isinstance(v, str):  # text cells (labels, dates of a log) are shown as they are
+        return v
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return HIDDEN_MARK
     s = f"{v:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
