@@ -1,6 +1,6 @@
 """Demo generator speed: 30,000 / 300,000 / 1,000,000 young people (generation only, then SQLite load).
 
-    python benchmarks/bench_generator.py [--load]
+python benchmarks/bench_generator.py [--load]
 """
 
 from __future__ import annotations
