@@ -119,6 +119,7 @@ def test_unknown_communes_listed_by_code(tmp_path: Path) -> None:
     assert "Codes commune inconnus : 31999, 82999" in error.message
     lines = {p.valeur: p.ligne for p in error.problemes}
     assert lines == {"31999": 6 + len(DEFAULT_ROWS) + 1, "82999": 6 + len(DEFAULT_ROWS) + 2}
+    assert any("31999 (Inconnue)" in p.message for p in error.problemes)  # named as the file names it
 
 
 def test_duplicate_commune(tmp_path: Path) -> None:

@@ -247,11 +247,12 @@ def _check_table(table: pd.DataFrame, known: set[str] | None) -> list[Probleme]:
                 Probleme(f"zone d'emploi {ze} portant plusieurs noms : {' / '.join(distinct)}", colonne="LIBZE2020")
             )
     if known is not None:
-        for line, code in zip(table["ligne"], table["commune_code"], strict=True):
+        for line, code, nom in zip(table["ligne"], table["commune_code"], table["commune_nom"], strict=True):
             if code not in known:
+                named = f"{code} ({nom})" if nom else code  # the file's LIBGEO: the database does not know it
                 problems.append(
                     Probleme(
-                        f"commune {code} inconnue du référentiel des communes de la région "
+                        f"commune {named} inconnue du référentiel des communes de la région "
                         "(fichier d'un autre millésime ?)",
                         int(line),
                         "CODGEO",
