@@ -9,6 +9,7 @@ from lib.config import settings
 from lib.indicators.accueil import pilotage_figures
 from lib.indicators.data import warehouse
 from lib.secret import declare_public, protect
+from lib.ui import cotraitance as cotraitance_ui
 from lib.ui import observation as view
 from lib.ui import render
 from lib.ui.boot import via_app
@@ -54,6 +55,14 @@ with c4:
     if pilotage.defm_jeunes is not None:
         defm = protect(pd.DataFrame({"n": [pilotage.defm_jeunes]}), [])
         render.key_figure("DEFM jeunes (fin de période)", defm, help=help_for("DEFM"))
+
+# For the comité: the co-traitance alerts of the year, one line each, with a link to the detail.
+if scope.level == "region" and pilotage.enveloppe:
+    try:
+        _, cotraitance = cotraitance_ui.dashboard(w, period.end, scope.ml_codes(w.communes), settings().cotraitance)
+        cotraitance_ui.alert_summary(cotraitance.alertes)
+    except ValueError:  # no répartition possible for this year: the co-traitance page says why
+        pass
 
 message = view.too_small(figures)
 if message:  # no breakdown of a selection that could isolate people

@@ -7,7 +7,7 @@ import streamlit as st
 from lib.config import settings
 from lib.db.engine import get_engine
 from lib.export.repartition import Annexe
-from lib.indicators.cotraitance import masquer, repartition, tableau_de_bord
+from lib.indicators.cotraitance import repartition
 from lib.indicators.cotraitance import validation as val
 from lib.indicators.cotraitance.repartition import annees_disponibles
 from lib.indicators.cotraitance.suivi import ETAPE_REALISATION, LIBELLES_ETAPES
@@ -47,11 +47,10 @@ if annee not in annees_disponibles(w):
     st.stop()
 
 try:
-    t = tableau_de_bord(w, date_ref, scope.ml_codes(w.communes), cfg.cotraitance, val.en_vigueur(engine, annee))
+    t, m = ui.dashboard(w, date_ref, scope.ml_codes(w.communes), cfg.cotraitance)
 except ValueError as exc:  # missing DEFM, keys or envelope: say which, do not crash
     st.error(f"Répartition impossible : {exc}.")
     st.stop()
-m = masquer(t)
 
 if "cotraitance_validee" in st.session_state:  # set just before the rerun that follows a validation
     st.success(st.session_state.pop("cotraitance_validee"))

@@ -39,5 +39,7 @@ def test_home_shows_the_key_figures(demo_engine) -> None:
     assert {"Jeunes suivis", "Premiers accueils", "Entrées en co-traitance 2010"} <= set(labels)
     values = {m.label: m.value for m in at.metric}
     assert values["Enveloppe 2010"].replace("\u202f", "") == "5787"
+    alerts = " ".join(w.value for w in at.warning)
+    assert "Hors de la tolérance : 2 ML" in alerts  # ML12 below, ML31 above (demo drift)
     for v in values.values():  # no count from 1 to 4 ever reaches the screen
         assert v.replace("\u202f", "") not in {"1", "2", "3", "4"}

@@ -62,6 +62,9 @@ DRIFT_2010 = {
     "ML82": (0.95, 0.51),
 }
 
+# Affectations never accepted: a follow-up problem of a few MLs, not a background noise.
+NON_ACCEPTATION = {"ML12": 0.08, "ML65": 0.05, "ML81S": 0.04}
+
 START = np.datetime64("2009-01-01")
 END = np.datetime64("2010-12-31")
 
@@ -193,7 +196,9 @@ def _cotraitance(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.DataFrame
     # affectation = first interview minus `delay` working days
     affect = np.busday_offset(first_interview, -delay, roll="backward")
     accept_delay = rng.integers(0, 4, n)
-    not_accepted = rng.random(n) < 0.03
+    ml_of_entry = jeunes["ml_code"].to_numpy()[idx]
+    refusal = np.array([NON_ACCEPTATION.get(m, 0.0) for m in ml_of_entry])
+    not_accepted = rng.random(n) < refusal
     accept = _working_days_after(affect, accept_delay).astype("datetime64[D]")
     init = _working_days_after(accept, rng.integers(0, 3, n)).astype("datetime64[D]")
     exited = rng.random(n) < 0.35

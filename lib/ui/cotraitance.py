@@ -13,9 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from lib.config import CotraitanceSettings, settings
+from lib.db.engine import get_engine
 from lib.export import repartition as annex
+from lib.indicators.cotraitance import masquer, tableau_de_bord
+from lib.indicators.cotraitance import validation as val
 from lib.indicators.cotraitance.alertes import REGLES, Alerte
 from lib.indicators.cotraitance.repartition import arrondi_affiche
+from lib.indicators.cotraitance.tableau import Tableau, TableauMasque
+from lib.indicators.data import Warehouse
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
 from lib.ui import render
 from lib.ui.downloads import download_menu
@@ -25,7 +31,33 @@ NBSP = "\u202f"
 ALERTES_DEPLIEES = 4  # warning groups longer than this are folded (errors never are)
 
 
-# Terms of this page missing from the shared glossary (lib/ui/glossary.py belongs to another module).
+@st.cache_data(max_entries=64, show_spinner=False)
+def _dashboard(
+    _w: Warehouse, key: tuple[str, int], date_ref: dt.date, ml_codes: tuple[str, ...], params: CotraitanceSettings
+) -> tuple[Tableau, TableauMasque]:
+    t = tableau_de_bord(_w, date_ref, list(ml_codes), params, val.en_vigueur(get_engine(key[0]), date_ref.year))
+    return t, masquer(t)
+
+
+def dashboard(
+    w: Warehouse, date_ref: dt.date, ml_codes: list[str], params: CotraitanceSettings
+) -> tuple[Tableau, TableauMasque]:
+    """The follow-up and its masked version, computed once per data version (a validation bumps it).
+
+    Raises ValueError (not cached) when DEFM, keys or the envelope are missing."""
+    return _dashboard(w, (settings().database_url, int(w.version)), date_ref, tuple(ml_codes), params)
+
+
+def alert_summary(items: tuple[Alerte, ...] | list[Alerte]) -> None:
+    """One line per alert rule (how many MLs), linking to the co-traitance page."""
+    if not items:
+        return
+    counts = {r: sorted({a.ml for a in items if a.regle == r}) for r in REGLES}
+    parts = [f"{REGLES[r]} : {len(mls)} ML" for r, mls in counts.items() if mls]
+    st.warning("Alertes co-traitance — " + " · ".join(parts), icon=":material/warning:")
+    st.page_link("pages/cotraitance.py", label="Voir le suivi de la co-traitance", icon=":material/arrow_forward:")
+
+
 def _num(v: object, decimals: int = 0, suffix: str = "") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return HIDDEN_MARK
