@@ -53,3 +53,41 @@ def test_a_failed_load_leaves_postgres_as_it_was(pg_engine) -> None:
         load_demo(pg_engine, settings(), n=500)
     with pg_engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM jeune")).scalar() == before
+
+
+def test_zonage_import_is_all_or_nothing_on_postgres(pg_engine, tmp_path) -> None:
+    """The referential import, on PostgreSQL: a good file replaces the basins, a bad one changes nothing."""
+    from lib.ingest.errors import ImportErrorFr
+    from lib.ingest.referentiels import importer_zonage
+    from tests.fixtures.ze2020.make_fixture import write_ze2020
+
+    with pg_engine.connect() as conn:
+        communes = conn.execute(text("SELECT code, nom, dep_code FROM commune ORDER BY code")).all()
+    if not communes:  # the demo is loaded by the test above; alone, load a small one
+        from lib.config import settings
+        from lib.demo.load import load_demo
+
+        load_demo(pg_engine, settings(), n=500)
+        with pg_engine.connect() as conn:
+            communes = conn.execute(text("SELECT code, nom, dep_code FROM commune ORDER BY code")).all()
+    rows = [(c, n, f"76{d}", f"Zone test {d}", f"76{d}", d, "76") for c, n, d in communes]
+    good = write_ze2020(tmp_path / "ZE2020_au_01-01-2025.xlsx", rows)
+    importer_zonage(pg_engine, good, good.name, "test")
+
+    def state() -> tuple[int, int]:
+        with pg_engine.connect() as conn:
+            return (
+                conn.execute(text("SELECT COUNT(*) FROM bassin")).scalar(),
+                conn.execute(text("SELECT COUNT(DISTINCT bassin_code) FROM bassin_commune")).scalar(),
+            )
+
+    assert state() == (8, 8)  # one test zone per département
+    bad = write_ze2020(
+        tmp_path / "ZE2020_mauvais.xlsx", [*rows, ("31999", "Nulle part", "7631", "Z", "7631", "31", "76")]
+    )
+    with pytest.raises(ImportErrorFr, match="31999"):
+        importer_zonage(pg_engine, bad, bad.name, "test")
+    assert state() == (8, 8)
+    with pg_engine.connect() as conn:
+        status = conn.execute(text("SELECT status FROM import_batch ORDER BY id DESC LIMIT 1")).scalar()
+    assert status == "refusé"
