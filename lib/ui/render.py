@@ -155,6 +155,8 @@ def bar_chart(
             name=name,
             orientation="h" if horizontal else "v",
             text=text,
+            textposition="outside" if horizontal else "auto",  # long bars side by side: labels past the end
+            cliponaxis=False,
             hovertemplate="%{text}<extra>" + (name or "") + "</extra>",
         )
     labels = (masked.label(value), masked.label(x)) if horizontal else (masked.label(x), masked.label(value))
