@@ -13,6 +13,8 @@ from lib.config import settings
 from lib.export.tables import to_csv, to_xlsx
 from lib.secret import protect, with_share
 from lib.ui.explorer import grid
+from tests.apptest_pages import as_number, open_page
+from tests.apptest_pages import select as choose
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u202f"
@@ -72,24 +74,7 @@ def test_grid_refuses_raw_data() -> None:
 
 @pytest.fixture(scope="module")
 def at(demo_engine) -> AppTest:  # noqa: ANN001
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    app.run()
-    app.switch_page("pages/explorateur.py")
-    app.run()
-    assert not app.exception
-    return app
-
-
-def choose(at: AppTest, **values: object) -> AppTest:
-    for key, value in values.items():
-        at.selectbox(key=key).set_value(value)
-        at.run()
-        assert not at.exception, at.exception
-    return at
-
-
-def as_number(text: str) -> float | None:
-    return None if text == "s" else float(text.replace(NBSP, "").replace(",", "."))
+    return open_page("pages/explorateur.py")
 
 
 def test_default_cross_table_ml_by_sex(at: AppTest) -> None:

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.config import settings
+from tests.apptest_pages import as_number, open_page, select
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u202f"
@@ -20,28 +21,7 @@ NBSP = "\u202f"
 
 @pytest.fixture(scope="module")
 def at(demo_engine) -> AppTest:  # noqa: ANN001
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    app.run()
-    app.switch_page("pages/observation.py")
-    app.run()
-    assert not app.exception
-    return app
-
-
-def select(at: AppTest, **values: object) -> AppTest:
-    """Set sidebar selectboxes by key, in the order given (a level before its territory), running after each."""
-    for key, value in values.items():
-        at.selectbox(key=key).set_value(value)
-        at.run()
-        assert not at.exception, at.exception
-    return at
-
-
-def as_number(text: str) -> float | None:
-    """ "19 227" → 19227.0, "54,0" → 54.0, "s" → None."""
-    if text == "s":
-        return None
-    return float(text.replace(NBSP, "").replace(" ", "").replace(",", ".").replace("%", ""))
+    return open_page("pages/observation.py")
 
 
 def shown_counts(at: AppTest) -> list[float]:
