@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -35,10 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def db_url(size: int) -> str:
-    return f"sqlite:////tmp/obs_bench_pages_{size}.db"
+from benchmarks.bench_pages import db_url  # noqa: E402  (the same demo database per size)
+from benchmarks.report import fr_decimal as _fmt  # noqa: E402
+from benchmarks.report import fr_int as _int  # noqa: E402
+from benchmarks.report import run_children  # noqa: E402
 
 
 def _median(f: Callable[[], object], runs: int) -> tuple[float, object]:
@@ -119,16 +118,8 @@ def child(size: int, runs: int) -> dict:
     }
 
 
-def _fmt(x: float, decimals: int = 2) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
-
-
 def _ko(n: int) -> str:
     return _fmt(n / 1000, 0) + " ko"
-
-
-def _int(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
 
 
 def table(results: list[dict], runs: int) -> str:
@@ -174,17 +165,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.sizes[0], args.runs)))
         return
-    results = []
-    for size in args.sizes:
-        print(f"{_int(size)} jeunes : {db_url(size)}", file=sys.stderr, flush=True)
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", "--runs", str(args.runs), str(size)],
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    results = run_children(__file__, args.sizes, ["--runs", str(args.runs)])
     body = table(results, args.runs)
     print(body)
     if not args.no_write:

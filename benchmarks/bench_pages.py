@@ -27,14 +27,15 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
 sys.path.insert(0, str(ROOT))
+from benchmarks.report import fr_decimal, fr_int, run_children  # noqa: E402
+
+APP = ROOT / "app.py"
 
 
 def app_pages(app: Path = APP) -> list[tuple[str, str]]:
@@ -144,12 +145,7 @@ def child(size: int, runs: int, only: str = "") -> dict:
 # ------------------------------------------------------------------ parent: table and BENCHMARKS.md
 
 
-def _fmt(x: float, decimals: int = 2) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
-
-
-def _int(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
+_fmt, _int = fr_decimal, fr_int
 
 
 def table(results: list[dict], runs: int) -> str:
@@ -203,17 +199,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.sizes[0], args.runs, args.page)))
         return
-    results = []
-    for size in args.sizes:
-        print(f"{_int(size)} jeunes : {db_url(size)}", file=sys.stderr, flush=True)
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", "--runs", str(args.runs), "--page", args.page, str(size)],
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    results = run_children(__file__, args.sizes, ["--runs", str(args.runs), "--page", args.page])
     body = table(results, args.runs)
     print(body)
     if not (args.no_write or args.page):  # a partial run never replaces the full table
