@@ -50,7 +50,9 @@ measure = c1.selectbox(
         *settings().dispositifs,
     ),
 )
-dims_help = help_for("Bassin d'emploi", "Tranche d'âge", "Niveau de formation", "QPV / ZUS", "ZRR", "Mobilité")
+dims_help = help_for(
+    "Bassin d'emploi", "Tranche d'âge", "Niveau de formation", "QPV / ZUS", "ZRR", "Mobilité", "Commune de résidence"
+)
 rows = c2.selectbox(
     "En lignes", dims, index=dims.index("ml"), format_func=obs.DIMENSIONS.get, key="lignes", help=dims_help
 )

@@ -61,7 +61,9 @@ DIMENSIONS: dict[str, str] = {
     "permis": "Permis de conduire",
     "vehicule": "Véhicule",
     "indemnise": "Indemnisation chômage",
+    "commune": "Commune de résidence",
 }
+SMALL_COMMUNES = "Communes de moins de 2 000 habitants (regroupées)"
 GEO_DIMENSIONS = ("ml", "departement", "bassin")
 PROFILE_DIMENSIONS = ("sexe", "age", "niveau", "qpv", "zrr", "logement", "permis", "vehicule", "indemnise")
 # Ordered dimensions: adjacent categories may be merged by lib.secret (rule 5)
@@ -189,9 +191,39 @@ def _geo(w: Warehouse, j: pd.DataFrame, dim: str) -> pd.Categorical:
     return _recode(values, mapping, [mapping[c] for c in present])
 
 
+def commune_groups(communes: pd.DataFrame, present: Sequence[str], minimum: int) -> dict[str, str]:
+    """Commune code → label: its name when it has at least `minimum` inhabitants, else one group.
+
+    Rule 4 (seed 000): a commune under 2,000 inhabitants is never shown on its own. The group
+    of the small ones must itself reach the threshold; if not, the smallest named communes
+    join it until it does, so the group never stands for one small commune either.
+    """
+    c = communes[communes["code"].astype(str).isin(present)]
+    pop = dict(zip(c["code"].astype(str), c["population"].astype(int), strict=True))
+    # the département tells homonyms apart (there is an Aubin in Aveyron and one in Pyrénées-Atlantiques)
+    dep = c["dep_code"].astype(str) if "dep_code" in c else c["code"].astype(str).str[:2]
+    names = dict(zip(c["code"].astype(str), c["nom"].astype(str) + " (" + dep + ")", strict=True))
+    small = {k for k, v in pop.items() if v < minimum}
+    named = sorted(set(pop) - small, key=lambda k: pop[k])
+    while small and sum(pop[k] for k in small) < minimum and named:
+        small.add(named.pop(0))
+    return {k: (SMALL_COMMUNES if k in small else names[k]) for k in pop}
+
+
+def _commune(w: Warehouse, j: pd.DataFrame) -> pd.Categorical:
+    values = j["commune_code"].astype("category").cat.remove_unused_categories()
+    present = [str(c) for c in values.cat.categories]
+    mapping = commune_groups(w.communes, present, settings().secret.population_commune_min)
+    named = sorted({v for v in mapping.values() if v != SMALL_COMMUNES})
+    groups = [*named, SMALL_COMMUNES] if SMALL_COMMUNES in mapping.values() else named
+    return _recode(values, mapping, groups)
+
+
 def _categorical(w: Warehouse, j: pd.DataFrame, dim: str, at: object) -> pd.Categorical:
     if dim in GEO_DIMENSIONS:
         return _geo(w, j, dim)
+    if dim == "commune":
+        return _commune(w, j)
     if dim == "sexe":
         return _recode(j["sexe"], SEXES, list(SEXES.values()))
     if dim == "age":

@@ -98,6 +98,8 @@ TERMES: dict[str, str] = {
     "(12 en Midi-Pyrénées en 2010).",
     "Plateforme de vocation": "Plateforme de Pôle emploi qui évalue les habiletés par la méthode de recrutement "
     "par simulation (MRS), à Tarbes, Toulouse et Albi en 2010.",
+    "Commune de résidence": "Commune où habite le jeune. Les communes de moins de 2 000 habitants ne sont "
+    "jamais montrées seules (règle du secret statistique) : elles sont regroupées.",
 }
 
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(ACRONYMES, key=len, reverse=True)) + r")\b")
