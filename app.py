@@ -7,7 +7,7 @@ import threading
 import streamlit as st
 
 from lib.config import settings
-from lib.db.engine import get_engine
+from lib.db.engine import get_engine, migrate
 from lib.demo.load import is_loaded, load_demo
 from lib.ui.boot import mark_entry
 from lib.ui.session import login_box
@@ -28,13 +28,28 @@ def _loaded() -> bool:
         return False
 
 
+@st.cache_resource
+def _schema_up_to_date() -> bool:
+    """Once per server process: an existing database gets the migrations of a newer version."""
+    migrate(get_engine())
+    return True
+
+
 def ensure_database() -> None:
     """On first start, create the embedded database and load the demo region, with progress."""
     if _loaded():
+        _schema_up_to_date()
         return
     with _first_start_lock():
         if _loaded():  # another session loaded it while we waited
             return
+        if not settings().demo_au_premier_lancement:
+            migrate(get_engine())
+            st.info(
+                "La base est vide. Importez les données de l'entrepôt (page Référentiels et imports), "
+                "ou activez la démonstration ([demo] charger_au_premier_lancement dans config.toml)."
+            )
+            st.stop()
         text = "Première ouverture : création de la base et chargement de la région de démonstration…"
         bar = st.progress(0.0, text=text)
         load_demo(get_engine(), settings(), progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))

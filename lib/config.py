@@ -44,6 +44,7 @@ class Settings:
     demo_jeunes: int
     demo_annee_debut: int
     demo_annee_fin: int
+    demo_au_premier_lancement: bool
     secret: SecretRules
     cotraitance: CotraitanceSettings
     dispositifs: dict[str, str] = field(default_factory=dict)
@@ -73,6 +74,7 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         demo_jeunes=jeunes,
         demo_annee_debut=int(demo.get("annee_debut", 2009)),
         demo_annee_fin=int(demo.get("annee_fin", 2010)),
+        demo_au_premier_lancement=bool(demo.get("charger_au_premier_lancement", True)),
         secret=SecretRules(**raw.get("secret", {})),
         cotraitance=CotraitanceSettings(**raw.get("cotraitance", {})),
         dispositifs=dict(raw.get("dispositifs", {})),
