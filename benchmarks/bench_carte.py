@@ -52,7 +52,7 @@ def _median(f: Callable[[], object], runs: int) -> tuple[float, object]:
 def child(size: int, runs: int) -> dict:
     os.environ["OBSERVATOIRE_DB_URL"] = db_url(size)
     os.environ["OBSERVATOIRE_DEMO_JEUNES"] = str(size)
-    from benchmarks.bench_pages import _clear_caches, _ensure_demo
+    from benchmarks.bench_pages import _ensure_demo, time_page
 
     _ensure_demo(size)
 
@@ -83,17 +83,7 @@ def child(size: int, runs: int) -> dict:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     at.run()
-    cold, warm, errors = [], [], set()
-    for _ in range(runs):
-        _clear_caches()
-        at.switch_page("pages/carte.py")
-        t = time.perf_counter()
-        at.run()
-        cold.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        at.run()
-        warm.append(time.perf_counter() - t)
-        errors |= {str(e.message)[:120] for e in at.exception}
+    timing = time_page(at, "pages/carte.py", runs)
     decks = at.get("deck_gl_json_chart")
     page_payload = len(decks[0].proto.json.encode("utf-8")) if decks else 0
     return {
@@ -112,9 +102,7 @@ def child(size: int, runs: int) -> dict:
         "png_octets": len(png),
         "pdf": t_pdf,
         "pdf_octets": len(pdf),
-        "froid": statistics.median(cold),
-        "chaud": statistics.median(warm),
-        "erreurs": sorted(errors),
+        **timing,
     }
 
 

@@ -91,6 +91,22 @@ def _ensure_demo(size: int) -> float | None:
     return time.perf_counter() - t
 
 
+def time_page(at, page: str, runs: int) -> dict:  # noqa: ANN001 (an AppTest already run once)
+    """Median script time of `page`: cold (caches emptied, the warehouse aside) and warm (a rerun)."""
+    cold, warm, errors = [], [], set()
+    for _ in range(runs):
+        _clear_caches()
+        at.switch_page(page)
+        t = time.perf_counter()
+        at.run()
+        cold.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - t)
+        errors |= {str(e.message)[:120] for e in at.exception}
+    return {"froid": statistics.median(cold), "chaud": statistics.median(warm), "erreurs": sorted(errors)}
+
+
 def child(size: int, runs: int, only: str = "") -> dict:
     os.environ["OBSERVATOIRE_DB_URL"] = db_url(size)
     os.environ["OBSERVATOIRE_DEMO_JEUNES"] = str(size)
@@ -117,23 +133,7 @@ def child(size: int, runs: int, only: str = "") -> dict:
     for page, title in app_pages():
         if only and only.lower() not in title.lower():
             continue
-        cold, warm, errors = [], [], set()
-        for _ in range(runs):
-            _clear_caches()
-            at.switch_page(page)
-            t = time.perf_counter()
-            at.run()
-            cold.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            at.run()
-            warm.append(time.perf_counter() - t)
-            errors |= {str(e.message)[:120] for e in at.exception}
-        results[title] = {
-            "page": page,
-            "froid": statistics.median(cold),
-            "chaud": statistics.median(warm),
-            "erreurs": sorted(errors),
-        }
+        results[title] = {"page": page, **time_page(at, page, runs)}
         print(
             f"  {size:>7} {title:<15} froid {results[title]['froid']:6.2f} s   chaud {results[title]['chaud']:6.2f} s",
             file=sys.stderr,

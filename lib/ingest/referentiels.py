@@ -54,10 +54,20 @@ class ResultatImport:
 # ---------------------------------------------------------------- reading the database
 
 
-def communes_base(conn: Connection) -> pd.DataFrame:
-    """The communes of the database: code, nom, dep_code, population, geometry (GeoJSON text or None)."""
-    rows = conn.execute(select(Commune.code, Commune.nom, Commune.dep_code, Commune.population, Commune.geometry)).all()
-    return pd.DataFrame(rows, columns=["code", "nom", "dep_code", "population", "geometry"])
+def communes_base(conn: Connection, geometry: bool = True) -> pd.DataFrame:
+    """The communes of the database: code, nom, dep_code, population, and geometry (GeoJSON text
+    or None) unless `geometry` is False (megabytes a basin import does not need)."""
+    cols = [Commune.code, Commune.nom, Commune.dep_code, Commune.population]
+    cols += [Commune.geometry] if geometry else []
+    rows = conn.execute(select(*cols)).all()
+    return pd.DataFrame(rows, columns=[c.key for c in cols])
+
+
+def _communes_connues(engine: Engine, geometry: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The database's communes and their names by code (to name them in a refusal)."""
+    with engine.connect() as conn:
+        communes = communes_base(conn, geometry)
+    return communes, dict(zip(communes["code"].astype(str), communes["nom"], strict=True))
 
 
 def _reference_geo(communes: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -196,9 +206,7 @@ def importer_zonage(
     database is missing from the file (each named), or when the write fails."""
     started = dt.datetime.now()
     nom_fichier = Path(nom_fichier).name
-    with engine.connect() as conn:
-        communes = communes_base(conn)
-    noms = dict(zip(communes["code"].astype(str), communes["nom"], strict=True))
+    _, noms = _communes_connues(engine, geometry=False)
     try:
         result = read_zonage_ze2020(source, set(noms), nom_fichier=nom_fichier)
         _verifier_couverture(set(result.communes["commune_code"]), noms, "CODGEO")
@@ -307,9 +315,7 @@ def importer_geometrie(
     are ignored). Raises :class:`ImportErrorFr`, nothing written, otherwise."""
     started = dt.datetime.now()
     nom_fichier = Path(nom_fichier).name
-    with engine.connect() as conn:
-        communes = communes_base(conn)
-    noms = dict(zip(communes["code"].astype(str), communes["nom"], strict=True))
+    communes, noms = _communes_connues(engine, geometry=True)
     try:
         with tempfile.TemporaryDirectory(prefix="observatoire-geo-") as tmp:
             chemin = _extraire(source, nom_fichier, Path(tmp))

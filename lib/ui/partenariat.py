@@ -114,6 +114,17 @@ def review_filters(masked: MaskedTable, mls: Mapping[str, str], region_label: st
     return quarter, territory
 
 
+def _html_table(masked: MaskedTable, head: str, body: list[str], title: str, key: str) -> None:
+    """A table of escaped cells (statuses need colour and words: st.dataframe cannot), its legend, its files."""
+    st.markdown(
+        f'<table class="pk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+        unsafe_allow_html=True,
+    )
+    if masked.hidden_count:
+        st.caption(LEGEND)
+    render.downloads(masked, title, key)
+
+
 def scorecard(masked: MaskedTable, title: str, key: str, seuil: float = 0.9) -> None:
     """One row per indicator: value, target, achievement, status in words, change on the previous period."""
     render.require_masked(masked)
@@ -134,13 +145,7 @@ def scorecard(masked: MaskedTable, title: str, key: str, seuil: float = 0.9) -> 
             f'<td class="num">{_e(HIDDEN_MARK if hidden else row["tendance"])}</td>'
             "</tr>"
         )
-    st.markdown(
-        f'<table class="pk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
-        unsafe_allow_html=True,
-    )
-    if masked.hidden_count:
-        st.caption(LEGEND)
-    render.downloads(masked, title, key)
+    _html_table(masked, head, body, title, key)
 
 
 def _short(name: str) -> str:
@@ -453,10 +458,4 @@ def history_table(masked: MaskedTable, title: str, key: str) -> None:
         tds = [f"<td>{_e(row[d])}</td>" for d in masked.dims]
         tds += [f'<td class="num">{_e(_value_text(row, c))}</td>' for c in masked.value_columns]
         body.append(f"<tr>{''.join(tds)}</tr>")
-    st.markdown(
-        f'<table class="pk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
-        unsafe_allow_html=True,
-    )
-    if masked.hidden_count:
-        st.caption(LEGEND)
-    render.downloads(masked, title, key)
+    _html_table(masked, head, body, title, key)
