@@ -35,7 +35,7 @@ class User:
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
-    """"scrypt$<salt>$<hash>" (hex): what goes into secrets.toml."""
+    """ "scrypt$<salt>$<hash>" (hex): what goes into secrets.toml."""
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
     return f"scrypt${salt.hex()}${digest.hex()}"
