@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from streamlit.testing.v1 import AppTest
 
 from lib.auth import User
@@ -150,7 +151,7 @@ def test_validation_is_all_or_nothing(small_engine, demo_warehouse) -> None:
     with pytest.raises(ValueError, match="au lieu de l'enveloppe"):
         val.valider(small_engine, broken, User("admin", "admin"))
     unknown = type(rep)(rep.table.rename(index={"ML82": "ML99"}), 2010, 5787, 0.5, rep.mois_defm)
-    with pytest.raises(Exception):  # noqa: B017 (foreign key: the whole transaction is rolled back)
+    with pytest.raises(IntegrityError):  # foreign key: all rolled back
         val.valider(small_engine, unknown, User("admin", "admin"))
     with small_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(RepartitionValidee)).scalar() == 0

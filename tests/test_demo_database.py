@@ -70,6 +70,6 @@ def test_loading_twice_is_refused_without_half_writing(demo_engine) -> None:
     from lib.demo.load import load_demo
 
     before = q(demo_engine, "SELECT COUNT(*) AS n FROM jeune")["n"].iloc[0]
-    with pytest.raises(Exception):  # noqa: B017 (primary keys already there: the transaction must roll back)
+    with pytest.raises(pd.errors.DatabaseError, match="UNIQUE constraint failed"):
         load_demo(demo_engine, settings(), n=500)
     assert q(demo_engine, "SELECT COUNT(*) AS n FROM jeune")["n"].iloc[0] == before

@@ -49,7 +49,7 @@ def test_a_failed_load_leaves_postgres_as_it_was(pg_engine) -> None:
 
     with pg_engine.connect() as conn:
         before = conn.execute(text("SELECT COUNT(*) FROM jeune")).scalar()
-    with pytest.raises(Exception):  # noqa: B017 (duplicate keys: the whole transaction rolls back)
+    with pytest.raises(pd.errors.DatabaseError, match="duplicate key"):
         load_demo(pg_engine, settings(), n=500)
     with pg_engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM jeune")).scalar() == before
