@@ -237,3 +237,22 @@ class DataVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     __table_args__ = (UniqueConstraint("id"),)
+
+
+class AnimationValeur(Base):
+    """A value of the regional animation programme (seed 003) for one year and action (0 = the programme).
+
+    Numbers (euros, %) go to valeur_num, texts (method, schedule, indicators) to valeur_texte.
+    Like the partnership values, a correction adds a row and deactivates the previous one."""
+
+    __tablename__ = "animation_valeur"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[int] = mapped_column(Integer)
+    champ: Mapped[str] = mapped_column(String(40))
+    valeur_num: Mapped[float | None] = mapped_column(Float)
+    valeur_texte: Mapped[str | None] = mapped_column(Text)
+    saisi_par: Mapped[str] = mapped_column(String(80))
+    saisi_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    remplace_id: Mapped[int | None] = mapped_column(ForeignKey("animation_valeur.id"))
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
+from lib.animation.demo import demo_values as animation_demo
 from lib.config import Settings
 from lib.db.engine import bump_version, log_action, migrate
 from lib.db.schema import Commune
@@ -90,6 +91,7 @@ def load_demo(
         )
         progress(0.95, "Indicateurs du partenariat")
         insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
+        insert_frame(conn, "animation_valeur", animation_demo())
         log_action(conn, "système", "chargement démo", f"{n} jeunes, graine {cfg.demo_seed}")
         bump_version(conn)
     progress(1.0, "Base prête")
