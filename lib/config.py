@@ -59,6 +59,13 @@ def _resolve_db_url(url: str) -> str:
     return url
 
 
+def _nom_du_territoire(code: str) -> str:
+    """The referential's name of the configured territory (config.toml may override it)."""
+    from lib.geo.referentiel import territoire  # lib.geo reads the settings: imported when needed
+
+    return territoire(code).nom
+
+
 def load_settings(path: Path = CONFIG_PATH) -> Settings:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     app, db, demo = raw.get("app", {}), raw.get("database", {}), raw.get("demo", {})
@@ -67,7 +74,7 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
     return Settings(
         titre=app.get("titre", "Observatoire ML"),
         region_code=str(app.get("region_code", "73")),
-        region_nom=app.get("region_nom", "Midi-Pyrénées"),
+        region_nom=app.get("region_nom") or _nom_du_territoire(str(app.get("region_code", "73"))),
         source=app.get("source", ""),
         database_url=_resolve_db_url(url),
         demo_seed=int(demo.get("seed", 20100507)),

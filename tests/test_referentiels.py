@@ -14,7 +14,7 @@ import shapely
 from sqlalchemy import Engine, text
 
 from lib.db.engine import data_version, make_engine
-from lib.geo import DEPARTEMENTS
+from lib.geo import territoire
 from lib.indicators import carte as C
 from lib.indicators.data import read_warehouse
 from lib.ingest import referentiels as R
@@ -22,6 +22,7 @@ from lib.ingest.errors import ImportErrorFr
 from tests.conftest import TEST_DB_URL
 from tests.fixtures.ze2020.make_fixture import write_ze2020
 
+DEPARTEMENTS = territoire("73").departements
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ("import_batch", "audit_log")
 

@@ -48,10 +48,11 @@ def reference() -> Reference:
     sites = geo.ml_sites().reset_index(drop=True)
     sites.insert(0, "id", np.arange(1, len(sites) + 1))
     names = geo.DEMO_BASSIN_NOMS
+    region = geo.territoire()
     return Reference(
-        regions=pd.DataFrame([{"code": geo.REGION_CODE, "nom": geo.REGION_NOM}]),
+        regions=pd.DataFrame([{"code": region.code, "nom": region.nom}]),
         departements=pd.DataFrame(
-            [{"code": c, "nom": n, "region_code": geo.REGION_CODE} for c, n in geo.DEPARTEMENTS.items()]
+            [{"code": c, "nom": n, "region_code": region.code} for c, n in region.departements.items()]
         ),
         communes=table,
         ml_communes=pd.DataFrame(

@@ -17,10 +17,10 @@ from lib.geo.missions import (
 from lib.geo.referentiel import (
     COMMUNE_COLUMNS,
     COMMUNES_PATH,
-    DEPARTEMENTS,
-    REGION_CODE,
-    REGION_NOM,
+    Territoire,
+    TerritoireInconnu,
     load_communes,
+    territoire,
 )
 from lib.geo.territoires import demo_bassins_territoires, dissolve_by, ml_territoires
 
@@ -30,13 +30,12 @@ __all__ = [
     "DEMO_BASINS_LABEL",
     "DEMO_BASSIN_NOMS",
     "DEMO_POLES",
-    "DEPARTEMENTS",
     "MISSIONS_LOCALES",
     "ML_NOMS",
-    "REGION_CODE",
-    "REGION_NOM",
     "SITE_TYPES",
     "TOULOUSE",
+    "Territoire",
+    "TerritoireInconnu",
     "MissionLocale",
     "demo_bassin_names",
     "demo_bassins",
@@ -47,4 +46,5 @@ __all__ = [
     "ml_of_communes",
     "ml_sites",
     "ml_territoires",
+    "territoire",
 ]

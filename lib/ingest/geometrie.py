@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from lib.geo.referentiel import COMMUNE_COLUMNS, DEPARTEMENTS, load_communes
+from lib.geo.referentiel import COMMUNE_COLUMNS, communes_france, load_communes
 from lib.ingest.errors import ImportErrorFr, Probleme
 
 CODE_COLUMNS = ("INSEE_COM", "CODE_INSEE", "INSEE", "CODGEO", "CODE_COM", "COM", "CODE", "DEPCOM", "INSEE_CODE")
@@ -90,14 +90,15 @@ def read_commune_geometry(path: str | Path, reference: gpd.GeoDataFrame | None =
     problems: list[Probleme] = []
     warnings: list[str] = []
     known = set(reference["code"])
+    elsewhere = set(communes_france()["code"]) - known
     codes = [_normalise_code(v) for v in raw[column]]
     keep: list[int] = []
     for i, code in enumerate(codes):
         entity = i + 1  # features are numbered from 1, as GIS software shows them
         if not COMMUNE_CODE.match(code):
             problems.append(Probleme("code commune invalide", entity, column, code))
-        elif code[:2] not in DEPARTEMENTS:
-            continue
+        elif code in elsewhere:
+            continue  # a commune of France outside the territory: not ours to draw
         elif code not in known:
             problems.append(Probleme(f"commune {code} inconnue du référentiel de la région", entity, column, code))
         else:
@@ -143,7 +144,7 @@ def read_commune_geometry(path: str | Path, reference: gpd.GeoDataFrame | None =
     merged["geometry"] = [_polygonal(g) for g in merged.geometry]
     attributes = reference.drop(columns=reference.geometry.name).set_index("code")
     result = gpd.GeoDataFrame(attributes.loc[merged["code"]].reset_index(), geometry=merged.geometry.values, crs=4326)
-    result = result[COMMUNE_COLUMNS].reset_index(drop=True)
+    result = result[[c for c in COMMUNE_COLUMNS if c in result.columns]].reset_index(drop=True)
     result.attrs["avertissements"] = warnings
     result.attrs["source"] = name
     return result

@@ -20,7 +20,7 @@ from typing import IO, Any
 import openpyxl
 import pandas as pd
 
-from lib.geo.referentiel import DEPARTEMENTS
+from lib.geo.referentiel import territoire
 from lib.ingest.errors import ImportErrorFr, Probleme
 
 SHEET = "Composition_communale"
@@ -161,6 +161,7 @@ def _parse_rows(rows: list[tuple[Any, ...]], known: set[str] | None, nom_fichier
 
     records: list[dict[str, str | int]] = []
     read = outside = 0
+    deps = territoire().departements
     for offset, row in enumerate(rows[header_index + 1 :]):
         line = header_index + 2 + offset  # as numbered in the spreadsheet
         if all(_cell_text(c) == "" for c in row):
@@ -179,10 +180,10 @@ def _parse_rows(rows: list[tuple[Any, ...]], known: set[str] | None, nom_fichier
             )
             continue
         dep = _cell_text(get(row, "DEP")).zfill(2) or code[:2]
-        if code[:2] not in DEPARTEMENTS and dep not in DEPARTEMENTS:
+        if dep not in deps and code[:2] not in deps:
             outside += 1
             continue
-        if dep != code[:2]:
+        if not code.startswith(dep[:2]):
             problems.append(Probleme(f"département incohérent avec le code commune {code}", line, "DEP", dep))
             continue
         ze = _cell_text(get(row, "ZE2020"))
@@ -212,7 +213,7 @@ def _parse_rows(rows: list[tuple[Any, ...]], known: set[str] | None, nom_fichier
         raise ImportErrorFr(_summary(problems, table, known), problems)
     if table.empty:
         raise ImportErrorFr(
-            f"Aucune commune des départements de la région ({', '.join(DEPARTEMENTS)}) dans la feuille « {SHEET} »."
+            f"Aucune commune des départements du territoire ({', '.join(deps)}) dans la feuille « {SHEET} »."
         )
     communes = table.drop(columns="ligne").sort_values("commune_code").reset_index(drop=True)
     bassins = (
