@@ -11,7 +11,9 @@ import pytest
 import shapely
 
 from lib import geo
-from lib.geo.missions import ml_of_commune
+from lib.demo import bassins as demo_bassins_mod
+from lib.demo import missions, territoires
+from lib.demo.missions import ml_of_commune
 
 METRIC = 2154
 # Where scripts/build_communes.py --fetch unpacks the npm package (override with the variable).
@@ -25,12 +27,12 @@ def communes():
 
 @pytest.fixture(scope="module")
 def ml(communes) -> pd.Series:
-    return geo.ml_of_communes(communes)
+    return missions.ml_of_communes(communes)
 
 
 @pytest.fixture(scope="module")
 def bassins(communes) -> pd.Series:
-    return geo.demo_bassins(communes)
+    return demo_bassins_mod.demo_bassins(communes)
 
 
 def test_data_file_is_compact() -> None:
@@ -101,13 +103,13 @@ def test_every_commune_in_exactly_one_ml(communes, ml) -> None:
     assert ml.index.is_unique
     assert set(ml.index) == set(communes["code"])
     assert ml.notna().all()
-    assert set(ml) == {m.code for m in geo.MISSIONS_LOCALES}
-    assert len(geo.MISSIONS_LOCALES) == 10
+    assert set(ml) == {m.code for m in missions.MISSIONS_LOCALES}
+    assert len(missions.MISSIONS_LOCALES) == 10
 
 
 def test_toulouse_alone_in_ml_toulouse(communes, ml) -> None:
-    assert list(ml[ml == "ML31T"].index) == [geo.TOULOUSE]
-    rest_of_31 = communes.loc[(communes.dep == "31") & (communes.code != geo.TOULOUSE), "code"]
+    assert list(ml[ml == "ML31T"].index) == [missions.TOULOUSE]
+    rest_of_31 = communes.loc[(communes.dep == "31") & (communes.code != missions.TOULOUSE), "code"]
     assert (ml[rest_of_31] == "ML31").all()
 
 
@@ -131,8 +133,8 @@ def test_commune_outside_region_refused() -> None:
 
 
 def test_ml_areas_add_up_to_commune_areas(communes) -> None:
-    territories = geo.ml_territoires()
-    assert list(territories.code) == sorted(m.code for m in geo.MISSIONS_LOCALES)
+    territories = territoires.ml_territoires()
+    assert list(territories.code) == sorted(m.code for m in missions.MISSIONS_LOCALES)
     assert territories.n_communes.sum() == len(communes)
     assert territories.population.sum() == communes.population.sum()
     ml_area = territories.to_crs(METRIC).area.sum()
@@ -142,13 +144,13 @@ def test_ml_areas_add_up_to_commune_areas(communes) -> None:
 
 
 def test_sites(communes, ml) -> None:
-    sites = geo.ml_sites()
+    sites = missions.ml_sites()
     assert list(sites.columns) == ["ml_code", "type", "nom", "commune_code", "lat", "lon"]
-    assert set(sites.type) <= set(geo.SITE_TYPES)
+    assert set(sites.type) <= set(missions.SITE_TYPES)
     for code, group in sites.groupby("ml_code"):
         assert (group.type == "siège").sum() == 1, code
         assert 2 <= (group.type != "siège").sum() <= 4, code
-    assert set(sites.ml_code) == {m.code for m in geo.MISSIONS_LOCALES}
+    assert set(sites.ml_code) == {m.code for m in missions.MISSIONS_LOCALES}
     # each site is in a commune of its own ML, and its point inside that commune
     assert (ml[sites.commune_code].to_numpy() == sites.ml_code.to_numpy()).all()
     polygons = communes.set_index("code").geometry[sites.commune_code].to_numpy()
@@ -156,34 +158,34 @@ def test_sites(communes, ml) -> None:
     assert shapely.contains(polygons, points).all()
     sieges = sites[sites.type == "siège"]
     main_towns = dict(zip(sieges.ml_code, sieges.commune_code, strict=True))
-    assert main_towns["ML31T"] == geo.TOULOUSE
+    assert main_towns["ML31T"] == missions.TOULOUSE
     assert main_towns["ML81N"] == "81004" and main_towns["ML81S"] == "81065"
 
 
 def test_demo_basins_cover_everything(communes, bassins) -> None:
     assert set(bassins.index) == set(communes.code)
-    assert set(bassins) == set(geo.DEMO_BASSIN_NOMS)
+    assert set(bassins) == set(demo_bassins_mod.DEMO_BASSIN_NOMS)
     assert bassins.value_counts().min() >= 1
-    for basin, (pole, _) in geo.DEMO_POLES.items():
+    for basin, (pole, _) in demo_bassins_mod.DEMO_POLES.items():
         assert bassins[pole] == basin
     assert "démonstration" in geo.DEMO_BASINS_LABEL
-    assert geo.demo_bassin_names() == geo.DEMO_BASSIN_NOMS
+    assert demo_bassins_mod.demo_bassin_names() == demo_bassins_mod.DEMO_BASSIN_NOMS
 
 
 def test_demo_basins_do_not_follow_ml_boundaries(ml, bassins) -> None:
     mls_per_basin = pd.crosstab(bassins, ml[bassins.index]).gt(0).sum(axis=1)
     assert (mls_per_basin >= 2).any()
-    toulouse_basin = bassins[geo.TOULOUSE]
+    toulouse_basin = bassins[missions.TOULOUSE]
     assert set(ml[bassins.index[bassins == toulouse_basin]]) >= {"ML31T", "ML31"}
 
 
 def test_dissolve_by_basins(communes, bassins) -> None:
     outlines = geo.dissolve_by(communes, bassins)
-    assert len(outlines) == len(geo.DEMO_POLES)
+    assert len(outlines) == len(demo_bassins_mod.DEMO_POLES)
     assert outlines.n_communes.sum() == len(communes)
     assert outlines.to_crs(METRIC).area.sum() == pytest.approx(communes.to_crs(METRIC).area.sum(), rel=1e-3)
 
 
 def test_dissolve_by_refuses_orphans(communes, bassins) -> None:
     with pytest.raises(ValueError, match="Communes sans groupe"):
-        geo.dissolve_by(communes, bassins.drop(geo.TOULOUSE))
+        geo.dissolve_by(communes, bassins.drop(missions.TOULOUSE))

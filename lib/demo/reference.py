@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 
 from lib import geo
+from lib.demo import bassins, missions
 from lib.demo.seed_figures import COMMUNES_QPV
 
 
@@ -32,8 +33,8 @@ def demo_zrr(dep: pd.Series, population: pd.Series) -> np.ndarray:
 @lru_cache(maxsize=1)
 def reference() -> Reference:
     communes = geo.load_communes()
-    ml = geo.ml_of_communes(communes)
-    bassin = geo.demo_bassins(communes)
+    ml = missions.ml_of_communes(communes)
+    bassin = bassins.demo_bassins(communes)
     table = pd.DataFrame(
         {
             "code": communes["code"].to_numpy(),
@@ -45,9 +46,9 @@ def reference() -> Reference:
             "geometry": shapely.to_geojson(communes.geometry.values, indent=None),
         }
     )
-    sites = geo.ml_sites().reset_index(drop=True)
+    sites = missions.ml_sites().reset_index(drop=True)
     sites.insert(0, "id", np.arange(1, len(sites) + 1))
-    names = geo.DEMO_BASSIN_NOMS
+    names = bassins.DEMO_BASSIN_NOMS
     region = geo.territoire()
     return Reference(
         regions=pd.DataFrame([{"code": region.code, "nom": region.nom}]),

@@ -273,17 +273,13 @@ def comptes_entrees_cotraitance(w: Warehouse, period: Period) -> pd.DataFrame:
 
 def quotas_cotraitance(w: Warehouse, annee: int) -> pd.Series | None:
     """Quota of each ML for `annee` (envelope × combined key, lib.indicators.cotraitance),
-    or the printed 2010 quotas of seed 002 when the warehouse lacks an input; None otherwise.
+    None when the warehouse lacks the envelope, the DEFM or the keys of that year.
 
     A quota is a target, it counts no one: it is a public denominator."""
     try:
         q = repartition(w, annee, settings().cotraitance.poids_defm).table["quota"]
     except ValueError:
-        from lib.demo.seed_figures import ANNEE_ENVELOPPE, ENVELOPPE_2010, SEED_MLS
-
-        if annee != ANNEE_ENVELOPPE:
-            return None
-        q = pd.Series({m.code: round(ENVELOPPE_2010 * m.cle_repartition) for m in SEED_MLS})
+        return None
     q.index = q.index.astype(str)
     return q.astype(int).rename("quota")
 

@@ -16,12 +16,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-DEMO_BASINS_LABEL = (
-    "Bassins d'emploi : découpage de démonstration (chaque commune rattachée "
-    "au pôle urbain le plus proche), sans valeur officielle"
-)
-"""Caption to show wherever the demo basins appear."""
-
 METRIC_CRS = 2154
 
 DEMO_POLES: dict[str, tuple[str, str]] = {

@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from lib.geo.referentiel import load_communes
+from lib.geo import load_communes
 
 TOULOUSE = "31555"
 TARN_NORD_ARRONDISSEMENT = "811"  # Albi
