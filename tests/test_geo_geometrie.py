@@ -127,3 +127,41 @@ def test_unreadable_file(tmp_path: Path, reference) -> None:
     path.write_text("pas du GeoJSON", encoding="utf-8")
     with pytest.raises(ImportErrorFr, match="fichier géographique lisible"):
         read_commune_geometry(path, reference)
+
+
+def test_swapped_latitude_and_longitude_refused(tmp_path: Path, reference) -> None:
+    layer = official_like(reference, crs=4326)
+    layer["geometry"] = shapely.transform(layer.geometry.values, lambda xy: xy[:, ::-1])
+    path = tmp_path / "inverse.geojson"
+    layer.to_file(path)
+    with pytest.raises(ImportErrorFr) as err:
+        read_commune_geometry(path, reference)
+    assert any("latitude et longitude inversées" in p.message for p in err.value.problemes)
+
+
+def test_every_commune_the_same_triangle_refused(tmp_path: Path, reference) -> None:
+    # A triangle near Montauban (82121): only Montauban is in its place; every other commune is listed.
+    triangle = shapely.Polygon([(1.34, 44.0), (1.37, 44.0), (1.355, 44.03)])
+    layer = gpd.GeoDataFrame({"INSEE_COM": reference.code}, geometry=[triangle] * len(reference), crs=4326)
+    path = tmp_path / "triangles.geojson"
+    layer.to_file(path)
+    with pytest.raises(ImportErrorFr) as err:
+        read_commune_geometry(path, reference)
+    misplaced = {p.valeur for p in err.value.problemes if "n'est pas à sa place" in p.message}
+    assert "82121" not in misplaced
+    assert misplaced >= set(reference.code) - {"82121"} - _near(reference, triangle)
+
+
+def _near(reference: gpd.GeoDataFrame, shape: shapely.Geometry) -> set[str]:
+    """Communes whose referential point is within 2 km of the shape (they may legitimately pass)."""
+    metric = reference.set_geometry(gpd.points_from_xy(reference.lon, reference.lat), crs=4326).to_crs(2154)
+    zone = gpd.GeoSeries([shape], crs=4326).to_crs(2154).iloc[0].buffer(2500)
+    return set(metric.code[metric.within(zone)])
+
+
+def test_lambert_coordinates_without_projection_refused(tmp_path: Path, reference) -> None:
+    lambert = official_like(reference, crs=2154)
+    path = tmp_path / "sans_projection.geojson"
+    lambert.set_crs(4326, allow_override=True).to_file(path)  # metres written as if they were degrees
+    with pytest.raises(ImportErrorFr, match="Lambert-93"):
+        read_commune_geometry(path, reference)

@@ -22,6 +22,10 @@ CODE_COLUMNS = ("INSEE_COM", "CODE_INSEE", "INSEE", "CODGEO", "CODE_COM", "COM",
 
 COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
+PLACE_TOLERANCE_DEG = 0.02
+"""How far (about 2 km) a polygon may lie from the referential's point inside its commune:
+the shipped points come from another generalisation of the same IGN outlines."""
+
 
 def find_code_column(columns: list[str]) -> str | None:
     """The column holding the INSEE commune code, or None."""
@@ -54,6 +58,59 @@ def _read(path: Path) -> gpd.GeoDataFrame:
             "(GeoJSON, GeoPackage ou Shapefile attendu).",
             [Probleme(f"erreur de lecture : {exc}")],
         ) from exc
+
+
+def _check_coordinates(region: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse coordinates that are not longitudes and latitudes once reprojected."""
+    if region.empty:
+        return
+    minx, miny, maxx, maxy = region.total_bounds
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        raise ImportErrorFr(
+            f"Coordonnées impossibles dans « {name} » (de {minx:.0f} à {maxx:.0f} en x, de {miny:.0f} à {maxy:.0f} "
+            "en y) : ce ne sont pas des degrés. Le fichier est sans doute en Lambert-93 (mètres) sans sa projection : "
+            "fournir le fichier .prj du Shapefile, un GeoPackage, ou un GeoJSON en WGS 84.",
+        )
+
+
+def _distances(region: gpd.GeoDataFrame, points: pd.DataFrame, swap: bool = False) -> pd.Series:
+    x, y = ("lat", "lon") if swap else ("lon", "lat")
+    pts = points.reindex(region["code"])
+    geoms = shapely.points(pts[x].to_numpy(), pts[y].to_numpy())
+    distance = pd.Series(shapely.distance(region.geometry.to_numpy(), geoms), index=region["code"].to_numpy())
+    return distance.groupby(level=0).min()  # a commune drawn in several features: its nearest part
+
+
+def _misplaced(region: gpd.GeoDataFrame) -> list[Probleme]:
+    """Communes whose polygon is not where the referential places them.
+
+    Catches a file whose latitude and longitude are swapped, and a file whose
+    polygons are not the communes' own (all the same shape, shifted, another
+    commune's): each polygon must lie within about 2 km of the referential's
+    point inside that commune.
+    """
+    points = communes_france().set_index("code")[["lat", "lon"]].dropna()
+    region = region[region["code"].isin(points.index)]
+    if region.empty:
+        return []
+    far = _distances(region, points) > PLACE_TOLERANCE_DEG
+    if far.mean() > 0.5 and (_distances(region, points, swap=True) <= PLACE_TOLERANCE_DEG).mean() > 0.5:
+        return [
+            Probleme(
+                f"latitude et longitude inversées : {int(far.sum())} communes sur {len(far)} tombent hors de leur "
+                "place, et la plupart retrouvent la leur si l'on échange x et y",
+                colonne="geometry",
+            )
+        ]
+    return [
+        Probleme(
+            f"le contour de la commune {code} n'est pas à sa place (à plus de 2 km de la commune)",
+            None,
+            "geometry",
+            code,
+        )
+        for code in far.index[far.to_numpy()]
+    ]
 
 
 def read_commune_geometry(path: str | Path, reference: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
@@ -114,6 +171,7 @@ def read_commune_geometry(path: str | Path, reference: gpd.GeoDataFrame | None =
 
     region = raw.iloc[keep].to_crs(4326)
     region = gpd.GeoDataFrame({"code": [codes[i] for i in keep]}, geometry=region.geometry.values, crs=4326)
+    _check_coordinates(region, name)
     invalid = ~region.geometry.is_valid
     if invalid.any():
         repaired = [_polygonal(shapely.make_valid(g)) for g in region.geometry[invalid]]
@@ -122,6 +180,7 @@ def read_commune_geometry(path: str | Path, reference: gpd.GeoDataFrame | None =
         for code in region.loc[region.geometry.isna(), "code"]:
             problems.append(Probleme(f"géométrie irréparable pour la commune {code}", colonne="geometry"))
 
+    problems += _misplaced(region)
     absent = sorted(known - set(region["code"]) - {p.valeur for p in problems})
     if absent:
         problems.append(
