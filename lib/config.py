@@ -42,8 +42,6 @@ class Settings:
     database_url: str
     demo_seed: int
     demo_jeunes: int
-    demo_annee_debut: int
-    demo_annee_fin: int
     demo_au_premier_lancement: bool
     secret: SecretRules
     cotraitance: CotraitanceSettings
@@ -79,8 +77,6 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         database_url=_resolve_db_url(url),
         demo_seed=int(demo.get("seed", 20100507)),
         demo_jeunes=jeunes,
-        demo_annee_debut=int(demo.get("annee_debut", 2009)),
-        demo_annee_fin=int(demo.get("annee_fin", 2010)),
         demo_au_premier_lancement=bool(demo.get("charger_au_premier_lancement", True)),
         secret=SecretRules(**raw.get("secret", {})),
         cotraitance=CotraitanceSettings(**raw.get("cotraitance", {})),
