@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import format as fr
 from lib.config import settings
 from lib.db.engine import get_engine
 from lib.export.repartition import Annexe
@@ -16,6 +17,7 @@ from lib.indicators.data import warehouse
 from lib.ui import cotraitance as ui
 from lib.ui import render
 from lib.ui.boot import via_app
+from lib.ui.confirm import confirmed_action, show_result
 from lib.ui.filters import period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
 from lib.ui.session import require
@@ -28,12 +30,13 @@ period = period_selector(w)
 cfg = settings()
 engine = get_engine()
 annee, date_ref = period.end.year, period.end
+tolerance = fr.pourcent(cfg.cotraitance.tolerance, fraction=True)
 
 st.title("Co-traitance (PPAE) : quotas et suivi")
 st.markdown(
     explain(
-        f"Entrées en co-traitance de {annee} au {date_ref:%d/%m/%Y} face au quota de chaque ML "
-        f"(enveloppe régionale × clé DEFM / activité), tolérance de ±{cfg.cotraitance.tolerance * 100:.0f} %. "
+        f"Entrées en co-traitance de {annee} au {fr.date_longue(date_ref)} face au quota de chaque ML "
+        f"(enveloppe régionale × clé DEFM / activité), tolérance de ±{tolerance}. "
         "Suivi mensuel demandé par la convention régionale (article 4)."
     ),
     unsafe_allow_html=True,
@@ -52,8 +55,7 @@ except ValueError as exc:  # missing DEFM, keys or envelope: say which, do not c
     st.error(f"Répartition impossible : {exc}.")
     st.stop()
 
-if "cotraitance_validee" in st.session_state:  # set just before the rerun that follows a validation
-    st.success(st.session_state.pop("cotraitance_validee"))
+show_result("sim_valider")  # the validation's result, at the top, right after it
 ui.alertes(m.alertes)
 st.caption(t.en_vigueur.source)
 for ecart in t.en_vigueur.ecarts:
@@ -67,11 +69,15 @@ with onglets[0]:
         m.defm,
         m.cles,
         f"Critère de répartition de l'enveloppe co-traitance en {cfg.region_nom} — {annee} "
-        f"(enveloppe : {rep.enveloppe} entrées)",
+        f"(enveloppe : {fr.entier(rep.enveloppe)} entrées)",
     )
     st.caption(
         "Clé de répartition = "
-        + ("(% DEFM + clé activité / résultat) ÷ 2" if rep.poids_defm == 0.5 else f"poids DEFM {rep.poids_defm:.0%}")
+        + (
+            "(% DEFM + clé activité / résultat) ÷ 2"
+            if rep.poids_defm == 0.5
+            else f"poids DEFM {fr.pourcent(rep.poids_defm, fraction=True)}"
+        )
         + f" ; DEFM jeunes à fin décembre {annee - 1}. Quotas arrondis par la méthode des plus forts restes : "
         "leur somme égale l'enveloppe.",
         help=help_for("Plus forts restes"),
@@ -84,11 +90,13 @@ with onglets[0]:
 with onglets[1]:
     st.caption(
         f"Entrées comptées à l'étape « {LIBELLES_ETAPES[ETAPE_REALISATION]} » : jeunes adressés par Pôle emploi ; "
-        f"attendu au prorata des jours écoulés au {date_ref:%d/%m/%Y}.",
+        f"attendu au prorata des jours écoulés au {fr.date_longue(date_ref)}.",
         help=help_for("Affectation", "Pro rata temporis", "Projection"),
     )
     ui.tolerance_chart(m.objectifs, m.realisation, date_ref, "Réalisation au prorata par mission locale")
-    ui.suivi_table(m.objectifs, m.realisation, m.etapes, f"Réalisation des quotas {annee} au {date_ref:%d/%m/%Y}")
+    ui.suivi_table(
+        m.objectifs, m.realisation, m.etapes, f"Réalisation des quotas {annee} au {fr.date_longue(date_ref)}"
+    )
     ui.cross_table(m.mensuel, "ml", "mois", f"Affectations par mois, {annee}", key="cotraitance-mensuel")
     ui.cross_table(
         m.etapes_mois, "mois", "etape", "Entrées par mois et par étape", key="cotraitance-etapes", column_total=False
@@ -117,7 +125,7 @@ with onglets[2]:
         m.sorties,
         "ml",
         "motif",
-        f"Sorties de co-traitance du 1er janvier au {date_ref:%d/%m/%Y}",
+        f"Sorties de co-traitance du 1er janvier au {fr.date_longue(date_ref)}",
         key="cotraitance-sorties",
     )
 
@@ -153,10 +161,24 @@ with onglets[3]:
     actuelle = rep.table.assign(quota=t.en_vigueur.quotas)
     ui.comparaison_table(masquer_comparaison(val.comparer(actuelle, simulee)), "Quotas en vigueur et simulés")
     user = require("admin")
-    if user is not None and st.button("Valider cette répartition", type="primary", key="sim_valider"):
-        quand = val.valider(engine, simulee, user)
-        st.session_state["cotraitance_validee"] = (
-            f"Répartition {annee} validée le {quand:%d/%m/%Y à %H:%M} par {user.login} : elle est désormais en vigueur."
+    if user is not None:
+
+        def valider() -> str:
+            quand = val.valider(engine, simulee, user)
+            return (
+                f"Répartition {annee} validée le {fr.horodatage(quand)} par {user.login} : elle est désormais "
+                "en vigueur, le suivi est mesuré avec ces quotas."
+            )
+
+        confirmed_action(
+            "Valider cette répartition",
+            f"Valider la répartition {annee} ?",
+            f"Les quotas simulés (enveloppe de {fr.entier(int(env))} entrées, poids des DEFM {fr.pourcent(poids)}) "
+            "remplacent ceux en vigueur pour toutes les missions locales. La répartition précédente reste dans "
+            "l'historique, mais le suivi et les alertes seront calculés avec les nouveaux quotas.",
+            key="sim_valider",
+            action=valider,
+            confirm_label="Valider la répartition",
+            refus=(ValueError, val.ValidationRefusee),
         )
-        st.rerun()  # the follow-up is now measured against the new quotas
     ui.historique_table(masquer_historique(val.validations(engine, annee)), f"Répartitions {annee} validées")

@@ -270,7 +270,10 @@ def test_deck_offline_centred_and_small(demo_warehouse, fond) -> None:
     assert lon0 < view["longitude"] < lon1 and lat0 < view["latitude"] < lat1
     assert 6 < view["zoom"] < 9
     ids = [lay["id"] for lay in data["layers"]]
-    assert ids[:5] == ["territoires", "departements", "contours", "sites", "noms-departements"]
+    # the MLs are named on the map (not the départements: "TARN" covers Tarn Nord and Tarn Sud)
+    assert ids == ["territoires", "departements", "contours", "sites", "noms-territoires"]
+    noms = {e["nom"] for e in data["layers"][4]["data"]}
+    assert {"Tarn Nord", "Tarn Sud"} <= noms and "TARN" not in noms
     assert taille_json(deck) < 600_000
     with_tiles = json.loads(deck_carte(plan_carte(carte, TERRITOIRE), "https://tuiles.example/style.json").to_json())
     assert with_tiles["mapStyle"] == "https://tuiles.example/style.json"

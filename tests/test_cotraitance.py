@@ -89,7 +89,7 @@ def test_plain_rounding_would_miss_the_envelope_but_largest_remainders_does_not(
     [
         ({"A": 10, "B": 10}, {"A": 0.5}, 10, 0.5, "clé activité/résultat absente pour : B"),
         ({"A": 10}, {"A": 0.5, "B": 0.5}, 10, 0.5, "DEFM jeunes absentes pour : B"),
-        ({"A": 10, "B": 10}, {"A": 0.5, "B": 0.4}, 10, 0.5, "totalisent 90.00 %"),
+        ({"A": 10, "B": 10}, {"A": 0.5, "B": 0.4}, 10, 0.5, "totalisent 90,00\u202f%"),
         ({"A": 10, "B": 10}, {"A": 0.5, "B": 0.5}, 10, 1.5, "entre 0 et 1"),
         ({"A": 10, "B": -1}, {"A": 0.5, "B": 0.5}, 10, 0.5, "négatives pour : B"),
         ({"A": 0, "B": 0}, {"A": 0.5, "B": 0.5}, 10, 0.5, "total des DEFM jeunes est nul"),
@@ -183,9 +183,9 @@ def test_tolerance_rule_fires_below_and_above_only() -> None:
     )
     alerts = alertes_tolerance(real, end, 0.2)
     assert [a.ml for a in alerts] == ["Basse", "Haute"]
-    assert "en dessous de la tolérance (−20 %)" in alerts[0].message
+    assert "en dessous de la tolérance (−20\u202f%)" in alerts[0].message
     assert "70 entrées à fin décembre 2010 pour 100 attendues" in alerts[0].message
-    assert "au-dessus de la tolérance (+20 %)" in alerts[1].message
+    assert "au-dessus de la tolérance (+20\u202f%)" in alerts[1].message
 
 
 def test_tolerance_rule_silent_when_all_within() -> None:
@@ -207,7 +207,7 @@ def test_consumption_rule_fires_for_an_early_envelope() -> None:
     cumul = _cumul({"Précoce": early, "Régulière": regular})
     alerts = alertes_consommation(cumul, pd.Series({"Précoce": 120.0, "Régulière": 120.0}), 2010, 0.10)
     assert [a.ml for a in alerts] == ["Précoce"]
-    assert "à fin juin 2010, 70 % du quota annuel déjà consommé pour 50 % de l'année" in alerts[0].message
+    assert "à fin juin 2010, 70\u202f% du quota annuel déjà consommé pour 50\u202f% de l'année" in alerts[0].message
 
 
 def test_consumption_rule_reports_quota_reached_early() -> None:

@@ -178,10 +178,15 @@ def _frame(at: AppTest, column: str) -> pd.DataFrame:
 
 def test_page_shows_alerts_and_the_seed_table(demo_engine) -> None:
     at = _page()
-    errors = " ".join(e.value for e in at.error)
-    warnings = " ".join(w.value for w in at.warning)
-    assert "Hors de la tolérance" in errors and "Mission locale Aveyron" in errors
-    assert "Enveloppe consommée en avance" in warnings and "Mission locale Lot" in warnings
+    # one box, one line per rule naming its MLs (the tabs stay on the first screen), details folded
+    summary = [e.value for e in at.error]
+    assert len(summary) == 1 and not at.warning
+    lines = summary[0].split("\n")
+    assert any(line.startswith("**Hors de la tolérance**") and "Aveyron" in line for line in lines)
+    assert any(line.startswith("**Enveloppe consommée en avance**") and "Lot" in line for line in lines)
+    details = next(e for e in at.expander if e.label == "Détail des alertes")
+    text = " ".join(m.value for m in details.markdown)
+    assert "Mission locale Lot : à fin" in text and "Mission locale Aveyron :" in text
     rep = _frame(at, "Clé de répartition co-traitance (%)")
     keys = dict(zip(rep["Mission locale"], rep["Clé de répartition co-traitance (%)"], strict=True))
     assert keys["Mission locale Ariège"].startswith("5,47") and keys["Mission locale Tarn-et-Garonne"].startswith(
@@ -210,6 +215,10 @@ def test_what_if_saved_by_admin_with_history(demo_engine) -> None:
         at.slider(key="sim_poids").set_value(60).run()
         at.button(key="sim_valider").click().run()
         assert not at.exception, [e.value for e in at.exception]
+        with demo_engine.connect() as conn:  # the button only asks: nothing is stored before « Confirmer »
+            assert conn.execute(select(func.count()).select_from(RepartitionValidee)).scalar() == 0
+        at.button(key="sim_valider-confirmer").click().run()
+        assert not at.exception, [e.value for e in at.exception]
         assert any("validée" in s.value for s in at.success)
         hist = _frame(at, "Par")
         assert list(hist["Par"]) == ["admin"] and list(hist["Poids des DEFM (%)"]) == [60]
@@ -236,7 +245,7 @@ def test_page_other_periods_and_scopes(demo_engine) -> None:
     assert not at.exception, [e.value for e in at.exception]
     suivi = _frame(at, "Réalisation / attendu au prorata (%)")
     assert list(suivi["Mission locale"]) == ["Mission locale Lot", "Total"]
-    warnings = " ".join(w.value for w in at.warning)
-    assert "Mission locale Lot : à fin juin 2010" in warnings
+    details = next(e for e in at.expander if e.label == "Détail des alertes")
+    assert "Mission locale Lot : à fin juin 2010" in " ".join(m.value for m in details.markdown)
     # the répartition stays regional whatever the territory shown
     assert len(_frame(at, "Clé de répartition co-traitance (%)")) == 11

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.config import settings
-from lib.export.tables import to_csv, to_xlsx
+from lib.export.tables import notes_txt, to_csv, to_xlsx, wide
 from lib.secret import protect, with_share
 from lib.ui.explorer import grid
 from tests.apptest_pages import as_number, open_page
@@ -55,13 +55,19 @@ def test_grid_without_margins_and_shares() -> None:
 
 def test_downloads_carry_the_masks_and_the_rules() -> None:
     masked = small_cross()
-    frame = grid(masked)
-    text = to_csv(masked, "Essai", frame).decode("utf-8-sig")
-    assert "# Essai" in text and "secret statistique" in text.lower()
-    body = pd.read_csv(io.StringIO(text), sep=";", comment="#", dtype=str)
-    assert body.loc[0, "Hommes"] == "s" and "3" not in set(body.iloc[:, 1:].to_numpy().ravel())
-    sheets = pd.read_excel(io.BytesIO(to_xlsx(masked, "Essai", frame)), sheet_name=None, dtype=str)
+    numbers = wide(masked)
+    raw = to_csv(masked, "Essai", numbers)
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents
+    text = raw.decode("utf-8-sig")
+    assert not any(line.startswith("#") for line in text.splitlines())  # data only, no comment line
+    body = pd.read_csv(io.StringIO(text), sep=";", decimal=",", dtype={"Mission locale": str})
+    assert body.loc[0, "Hommes"] == "s" and "3" not in set(body.iloc[:, 1:].astype(str).to_numpy().ravel())
+    assert list(body.loc[2, ["Femmes", "Hommes", "Total"]].astype(str)) == ["200", "63", "263"]
+    notes = notes_txt(masked, "Essai").decode("utf-8-sig")
+    assert notes.startswith("Essai") and "secret statistique" in notes.lower()
+    sheets = pd.read_excel(io.BytesIO(to_xlsx(masked, "Essai", numbers)), sheet_name=None, header=4)
     assert set(sheets) == {"Données", "Notes"} and sheets["Données"].loc[0, "Hommes"] == "s"
+    assert sheets["Données"].loc[2, "Total"] == 263
 
 
 def test_grid_refuses_raw_data() -> None:
@@ -86,7 +92,7 @@ def test_default_cross_table_ml_by_sex(at: AppTest) -> None:
     total = as_number(g.iloc[-1, -1])
     assert total and total > 10_000
     assert len(at.get("plotly_chart")) == 1
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # Excel, CSV and the CSV's notes
 
 
 def test_shares_in_rows_and_columns(at: AppTest) -> None:

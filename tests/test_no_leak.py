@@ -46,7 +46,7 @@ def test_the_case_has_secondary_cells() -> None:
     assert values <= {"4321", "1234", "8765", "2468", "1357"}
 
 
-def test_no_hidden_value_in_what_the_browser_receives() -> None:
+def test_no_hidden_value_in_what_the_browser_receives(demo_engine) -> None:  # noqa: ANN001 (files name the data version)
     at = AppTest.from_function(page, default_timeout=60)
     at.run()
     assert not at.exception

@@ -171,7 +171,7 @@ motif_public = "compte des forums"
 def test_achievement_text_agrees_with_the_status(review) -> None:  # noqa: ANN001
     t = review.table
     rows = t[(t[STATUS] == "ok") & (t["atteinte"] != "—") & t["statut_code"].isin(list(Statut)[:3])]
-    pct = rows["atteinte"].str.replace("\u202f", "").str.removesuffix(" %").astype(int)
+    pct = rows["atteinte"].str.replace("\u202f", "").str.removesuffix("%").astype(int)  # "93 %": narrow no-break space
     assert (pct[rows["statut_code"] == Statut.NON_ATTEINT] < 90).all()
     assert pct[rows["statut_code"] == Statut.PROCHE].between(90, 99).all()
     assert (pct[rows["statut_code"] == Statut.ATTEINT] >= 100).all()

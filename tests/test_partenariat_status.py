@@ -81,8 +81,8 @@ def test_statuses_are_distinct_without_colour() -> None:
 
 
 def test_trend() -> None:
-    assert tendance(112, 100) == "↗ +12 %"
-    assert tendance(95, 100) == "↘ −5 %"
+    assert tendance(112, 100) == "↗ +12\u202f%"
+    assert tendance(95, 100) == "↘ −5\u202f%"
     assert tendance(101, 100) == "→ stable"
     assert tendance(3, 0) == "↗ hausse"
     assert tendance(0, 0) == "→ stable"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import textwrap
 from dataclasses import dataclass, field
 
@@ -31,13 +30,13 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from lib import format as fr  # noqa: E402
 from lib.config import settings  # noqa: E402
 from lib.geo import DEMO_BASINS_LABEL  # noqa: E402
 from lib.indicators.carte import NIVEAUX, NIVEAUX_PLURIEL, CarteMasquee, IndicateurMasque  # noqa: E402
 
 SECRET = "secret statistique"
 GRIS_SECRET = (190, 190, 190)
-NBSP = "\u202f"
 
 # ColorBrewer YlGnBu, 5 classes: readable when projected, and in grey print
 SEQUENTIELLE = ((255, 255, 204), (161, 218, 180), (65, 182, 196), (44, 127, 184), (37, 52, 148))
@@ -68,10 +67,8 @@ TERRITOIRE = "territoire"
 
 
 def fmt(v: float | None, decimales: int = 0, suffixe: str = "") -> str:
-    """French number: 1 234,5; "secret statistique" when hidden (NaN)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return SECRET
-    return f"{v:,.{decimales}f}".replace(",", NBSP).replace(".", ",") + suffixe
+    """French number (lib.format): 1 234,5; "secret statistique" when hidden (NaN)."""
+    return fr.nombre(v, decimales, suffixe, manquant=SECRET)
 
 
 @dataclass(frozen=True)
@@ -120,7 +117,10 @@ def couleurs_indicateur(
 ) -> tuple[list[tuple[int, int, int]], tuple[Classe, ...], pd.Series]:
     """Colour per territory (grey when hidden), the legend's classes, and the published values."""
     valeurs = ind.valeurs().reindex(codes)
-    bornes = classes_quantiles(valeurs, len(SEQUENTIELLE))
+    # limits rounded as they are printed, then deduplicated: two classes never read "2,2 à 2,2", "2,2 à 2,6"
+    bornes = np.unique(np.round(classes_quantiles(valeurs, len(SEQUENTIELLE)), ind.decimales))
+    if bornes.size == 1:
+        bornes = np.array([bornes[0], bornes[0]])
     n_classes = max(len(bornes) - 1, 1)
     palette = [SEQUENTIELLE[round(i * (len(SEQUENTIELLE) - 1) / max(n_classes - 1, 1))] for i in range(n_classes)]
     couleurs = []
@@ -130,17 +130,18 @@ def couleurs_indicateur(
         else:
             i = int(np.clip(np.searchsorted(bornes[1:-1], v, side="right"), 0, n_classes - 1))
             couleurs.append(palette[i])
-    legende = tuple(
-        Classe(
-            palette[i],
-            f"{fmt(bornes[i], ind.decimales)} à {fmt(bornes[i + 1], ind.decimales)}{ind.suffixe}"
-            if bornes[i] != bornes[i + 1]
-            else fmt(bornes[i], ind.decimales, ind.suffixe),
-        )
-        for i in range(n_classes)
-        if bornes.size
-    )
+    legende = tuple(Classe(palette[i], _libelle_classe(bornes, i, ind)) for i in range(n_classes) if bornes.size)
     return couleurs, legende, valeurs
+
+
+def _libelle_classe(bornes: np.ndarray, i: int, ind: IndicateurMasque) -> str:
+    """Half-open classes, as they are coloured (a value on a limit goes to the upper class):
+    "2,2 à moins de 2,6", the last one closed "2,6 à 3,1"."""
+    bas, haut = bornes[i], bornes[i + 1]
+    if bas == haut:
+        return fmt(bas, ind.decimales, ind.suffixe)
+    lien = " à " if i == len(bornes) - 2 else " à moins de "
+    return f"{fmt(bas, ind.decimales)}{lien}{fmt(haut, ind.decimales)}{ind.suffixe}"
 
 
 def couleurs_voisins(zones: gpd.GeoDataFrame) -> list[tuple[int, int, int]]:
@@ -211,7 +212,10 @@ def plan_carte(carte: CarteMasquee, couleur: str, date: dt.date | None = None) -
     demo = fond.bassins_demo
 
     masques = pd.Series(False, index=codes)
-    etiquettes = pd.DataFrame({"nom": [], "lon": [], "lat": []})
+    # every territory is named on the map, whatever the colour: "Tarn Nord", "Tarn Sud", not "TARN"
+    etiquettes = pd.DataFrame(
+        {"nom": [court(n) for n in zones["nom"]], "lon": territoires["lon"], "lat": territoires["lat"]}
+    )
     if couleur == TERRITOIRE:
         rgb = couleurs_voisins(zones)
         paires = sorted(zip(zones["nom"], rgb, strict=True))
@@ -219,9 +223,6 @@ def plan_carte(carte: CarteMasquee, couleur: str, date: dt.date | None = None) -
         legende_titre = NIVEAUX[niveau] + (" (découpage de démonstration)" if niveau == "bassin" and demo else "")
         textes = zones["nom"].tolist()
         titre = f"Territoires des {NIVEAUX_PLURIEL[niveau]}"
-        etiquettes = pd.DataFrame(
-            {"nom": [court(n) for n in zones["nom"]], "lon": territoires["lon"], "lat": territoires["lat"]}
-        )
     else:
         if couleur not in carte.indicateurs:
             raise ValueError(f"indicateur non disponible pour ce niveau : {couleur!r}")
@@ -300,16 +301,12 @@ def figure_carte(plan: PlanCarte) -> Figure:
         linewidths=0.7,
         zorder=5,
     )
-    labels = gpd.GeoSeries(gpd.points_from_xy(plan.departements["lon"], plan.departements["lat"]), crs=4326).to_crs(crs)
     halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-    for point, nom in zip(labels, plan.departements["nom"], strict=True):
-        ax.text(point.x, point.y, nom.upper(), ha="center", va="center", fontsize=8, color="#333333",
-                fontweight="bold", path_effects=halo, zorder=6)  # fmt: skip
     if len(plan.etiquettes):
         points = gpd.GeoSeries(gpd.points_from_xy(plan.etiquettes["lon"], plan.etiquettes["lat"]), crs=4326)
         for point, nom in zip(points.to_crs(crs), plan.etiquettes["nom"], strict=True):
-            ax.text(point.x, point.y - 6000, nom, ha="center", va="top", fontsize=6.5, color="#222222",
-                    path_effects=halo, zorder=6)  # fmt: skip
+            ax.text(point.x, point.y - 6000, nom, ha="center", va="top", fontsize=8, color="#222222",
+                    fontweight="bold", path_effects=halo, zorder=6)  # fmt: skip
     ax.set_aspect("equal")
     ax.set_axis_off()
 
@@ -360,5 +357,6 @@ def carte_png(plan: PlanCarte, dpi: int = 150) -> bytes:
 
 def carte_pdf(plan: PlanCarte) -> bytes:
     buf = io.BytesIO()
-    figure_carte(plan).savefig(buf, format="pdf", metadata=_metadata(plan))
+    # no creation date: the same map gives the same bytes, hence a stable download address
+    figure_carte(plan).savefig(buf, format="pdf", metadata={**_metadata(plan), "CreationDate": None})
     return buf.getvalue()

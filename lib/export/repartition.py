@@ -9,7 +9,6 @@ come from lib.secret.protect, the keys and quotas from declare_public.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from lib import format as fr
 from lib.config import settings
-from lib.export.tables import rules_note
+from lib.export.tables import neutraliser, rules_note, save
 from lib.indicators.cotraitance.repartition import arrondi_affiche
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
 
@@ -59,15 +59,15 @@ def sous_titre(a: Annexe) -> str:
             "et de la clé activité / résultat des missions locales"
         )
     return (
-        f"Prise en compte du poids DEFM jeunes à fin décembre ({a.poids_defm * 100:.0f} %) "
-        f"et de la clé activité / résultat des missions locales ({(1 - a.poids_defm) * 100:.0f} %)"
+        f"Prise en compte du poids DEFM jeunes à fin décembre ({fr.pourcent(a.poids_defm, fraction=True)}) "
+        f"et de la clé activité / résultat des missions locales ({fr.pourcent(1 - a.poids_defm, fraction=True)})"
     )
 
 
 def formule(a: Annexe) -> str:
     if abs(a.poids_defm - 0.5) < 1e-9:
         return "(% DEFM + clé activité-résultat) / 2"
-    return f"{a.poids_defm:.2f} × % DEFM + {1 - a.poids_defm:.2f} × clé activité-résultat".replace(".", ",")
+    return f"{fr.nombre(a.poids_defm, 2)} × % DEFM + {fr.nombre(1 - a.poids_defm, 2)} × clé activité-résultat"
 
 
 def en_tetes(a: Annexe) -> list[str]:
@@ -106,12 +106,12 @@ def notes(a: Annexe) -> list[str]:
     s = settings()
     out = [
         a.statut,
-        f"Enveloppe {a.annee} : {a.enveloppe:,} entrées en co-traitance (PPAE).".replace(",", " "),
+        f"Enveloppe {a.annee} : {fr.entier(a.enveloppe)} entrées en co-traitance (PPAE).",
         f"DEFM jeunes : demandeurs d'emploi de moins de 26 ans inscrits à Pôle emploi à fin décembre {a.annee - 1}.",
         "Part DEFM arrondie au centième de pour cent avant le calcul de la clé, comme dans l'annexe de la "
         "convention régionale ; quotas arrondis par la méthode des plus forts restes : leur somme égale l'enveloppe.",
         f"Source : {a.source or s.source}",
-        f"Édité le {(a.edite_le or dt.date.today()):%d/%m/%Y}",
+        f"Édité le {fr.date_courte(a.edite_le or dt.date.today())}",
     ]
     if a.defm.hidden_count:
         out.append(LEGEND)
@@ -120,12 +120,11 @@ def notes(a: Annexe) -> list[str]:
 
 
 def _pct(x: float) -> str:
-    d = arrondi_affiche(x, 2)
-    return HIDDEN_MARK if d is None else f"{d} %".replace(".", ",")
+    return fr.pourcent(arrondi_affiche(x, 2), 2, manquant=HIDDEN_MARK)
 
 
 def _int(x: object) -> str:
-    return x if isinstance(x, str) else f"{int(x):,}".replace(",", " ")
+    return x if isinstance(x, str) else fr.entier(int(x))
 
 
 # ------------------------------------------------------------------ XLSX
@@ -153,7 +152,7 @@ def to_xlsx(a: Annexe) -> bytes:
     for r in lignes(a):
         values = [r["ml"], r["defm"], r["part_defm"] / 100, r["cle_activite"] / 100, r["cle"] / 100, r["quota"]]
         for j, v in enumerate(values, start=1):
-            c = ws.cell(row=row, column=j, value=v)
+            c = ws.cell(row=row, column=j, value=neutraliser(v) if isinstance(v, str) else v)
             c.border = box
             if r["total"]:
                 c.font = bold
@@ -166,13 +165,12 @@ def to_xlsx(a: Annexe) -> bytes:
         row += 1
     row += 1
     for line in notes(a):
-        ws.cell(row=row, column=1, value=line)
+        ws.cell(row=row, column=1, value=neutraliser(line))
         row += 1
     for j, width in enumerate((34, 16, 10, 16, 26, 12), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    ws.freeze_panes = "A5"
+    return save(wb)
 
 
 # ------------------------------------------------------------------ PDF
@@ -197,6 +195,8 @@ def _font(pdf: FPDF) -> tuple[str, bool]:
 
 def to_pdf(a: Annexe) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
+    # dated by the edition day, not the second: the same annex gives the same bytes (stable download address)
+    pdf.set_creation_date(dt.datetime.combine(a.edite_le or dt.date.today(), dt.time(), tzinfo=dt.UTC))
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     family, unicode_ok = _font(pdf)

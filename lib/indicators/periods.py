@@ -7,21 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-MOIS_COURT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+from lib import format as fr
+
+MOIS = tuple(fr.mois(m) for m in range(1, 13))  # "janvier" … "décembre" (babel)
+MOIS_COURT = tuple(fr.mois(m, court=True) for m in range(1, 13))  # "janv." … "déc."
 KINDS = {
     "mois": "Mois",
     "trimestre": "Trimestre",
@@ -40,12 +29,12 @@ class Period:
     def label(self) -> str:
         s = self.start
         if self.kind == "mois":
-            return f"{MOIS[s.month - 1]} {s.year}"
+            return fr.mois_annee(s)
         if self.kind == "trimestre":
             return f"T{(s.month - 1) // 3 + 1} {s.year}"
         if self.kind == "annee":
             return str(s.year)
-        return f"12 mois jusqu'à fin {MOIS[self.end.month - 1]} {self.end.year}"
+        return f"12 mois jusqu'à fin {fr.mois_annee(self.end)}"
 
     def previous_year(self) -> Period:
         """Same period a year earlier, for evolutions."""

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from lib import format as fr
 from lib.config import SecretRules
 from lib.db.engine import data_version, get_engine
 from lib.partenariat import trimestres
@@ -61,17 +62,11 @@ NOTE_SECRET = (
     "agents, offres, actions, délais) ne dénombrent aucun jeune et sont montrés tels quels."
 )
 DASH = "—"
-NBSP = "\u202f"
 
 
 def fr_number(x: float, decimals: int = 1) -> str:
     """12 → "12", 5.5 → "5,5", 1234 → "1 234" (at most `decimals`, no trailing zero)."""
-    s = f"{x:,.{decimals}f}"
-    if float(x).is_integer():
-        s = f"{int(x):,}"
-    elif decimals > 0:
-        s = s.rstrip("0").rstrip(".")
-    return s.replace(",", NBSP).replace(".", ",")
+    return fr.nombre(x, decimals, souples=True)
 
 
 def fmt_valeur(x: float, ind: Indicateur) -> str:
@@ -80,7 +75,7 @@ def fmt_valeur(x: float, ind: Indicateur) -> str:
     if ind.unite == "jours":
         return f"{fr_number(x)} j"
     if ind.unite == "pourcentage":
-        return f"{fr_number(x)} %"
+        return fr_number(x) + fr.NNBSP + "%"
     return fr_number(x)
 
 
@@ -236,9 +231,7 @@ def _texts(ind: Indicateur, r: dict, seuil: float) -> tuple[str, str, str, str, 
     valeur = _fmt(r["valeur_num"], ind, region)
     ratio = atteinte(r["valeur_num"], r["cible_num"], ind.sens)
     # Rounded down, so that "90 %" is never shown next to "Non atteint" (89.9 % achieved).
-    pct = (
-        f"{fr_number(math.floor(ratio * 100 + 1e-9), 0)} %" if ratio is not None and code != Statut.INCOMPLET else DASH
-    )
+    pct = fr.pourcent(math.floor(ratio * 100 + 1e-9)) if ratio is not None and code != Statut.INCOMPLET else DASH
     label = libelle(code, seuil)
     if code == Statut.INCOMPLET:
         label = f"{label} ({r['saisies']} ML sur {r['n_ml']})"

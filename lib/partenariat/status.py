@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
+from lib import format as fr
+
 
 class Statut(StrEnum):
     ATTEINT = "atteint"
@@ -92,5 +94,5 @@ def tendance(valeur: float | None, precedente: float | None, stable: float = 0.0
     change = (v - p) / p
     if abs(change) < stable:
         return "→ stable"
-    pct = f"{abs(change) * 100:.0f}"
-    return f"↗ +{pct} %" if change > 0 else f"↘ −{pct} %"
+    pct = fr.pourcent(abs(change), fraction=True)
+    return f"↗ +{pct}" if change > 0 else f"↘ −{pct}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib import format as fr
 from lib.config import SecretRules
 from lib.secret.rules import resolve
 
@@ -12,7 +13,7 @@ NAME_COLUMNS = ("libelle", "nom", "LIBGEO", "commune", "code", "CODGEO")
 
 def fr_int(n: float) -> str:
     """2000 → "2 000" (French thousands separator, narrow no-break space)."""
-    return f"{int(n):,}".replace(",", "\u202f")
+    return fr.entier(int(n))
 
 
 def check_commune_selection(

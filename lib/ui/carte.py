@@ -24,12 +24,13 @@ import shapely
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
+from lib import format as fr
 from lib.config import settings
 from lib.export.carte import CONTOUR, PlanCarte, carte_pdf, carte_png, court, plan_carte
 from lib.indicators.carte import CarteMasquee
 from lib.secret.masked import LEGEND, MaskedTable
 from lib.ui import render
-from lib.ui.downloads import download_menu
+from lib.ui.downloads import Fichier, digest, download_menu, prepare
 from lib.ui.glossary import explain
 
 HAUTEUR = 640
@@ -155,22 +156,6 @@ def deck_carte(plan: PlanCarte, fond_tuiles: str | None = None) -> pdk.Deck:
             line_width_min_pixels=1.5,
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            [{"nom": n.upper(), "lon": x, "lat": y} for n, x, y in plan.departements[["nom", "lon", "lat"]].to_numpy()],
-            id="noms-departements",
-            get_position=["lon", "lat"],
-            get_text="nom",
-            get_size=13,
-            get_color=[30, 30, 30],
-            font_family=_texte("Source Sans Pro, Helvetica Neue, Arial, sans-serif"),
-            font_weight=700,
-            character_set=_texte("auto"),  # accents (ARIÈGE, HAUTES-PYRÉNÉES): the default set is ASCII only
-            background=True,  # a light box keeps the name readable over dark classes and borders
-            get_background_color=[255, 255, 255, 190],
-            background_padding=[4, 2],
-            pickable=False,
-        ),
     ]
     if len(plan.etiquettes):
         layers.append(
@@ -180,13 +165,15 @@ def deck_carte(plan: PlanCarte, fond_tuiles: str | None = None) -> pdk.Deck:
                 id="noms-territoires",
                 get_position=["lon", "lat"],
                 get_text="nom",
-                get_size=11,
+                get_size=15 if plan.niveau == "ml" else 13,
                 get_color=[30, 30, 30],
                 get_pixel_offset=[0, 16],
-                character_set=_texte("auto"),
-                background=True,
-                get_background_color=[255, 255, 255, 170],
-                background_padding=[3, 1],
+                font_family=_texte("Source Sans Pro, Helvetica Neue, Arial, sans-serif"),
+                font_weight=700,
+                character_set=_texte("auto"),  # accents (Ariège, Hautes-Pyrénées): the default set is ASCII only
+                background=True,  # a light box keeps the name readable over dark classes and borders
+                get_background_color=[255, 255, 255, 200],
+                background_padding=[4, 2],
                 pickable=False,
             )
         )
@@ -270,8 +257,12 @@ def carte(masquee: CarteMasquee, couleur: str, key: str) -> PlanCarte:
         st.caption(note)
     st.caption(f"Source : {plan.source}. Extrait le {plan.date:%d/%m/%Y}.")
     nom = f"carte-{plan.niveau}-{couleur}"
-    # made on click only: ~0.4 s of drawing spared on every rerun
-    files = [("Carte en PNG", lambda: carte_png(plan), "png"), ("Carte en PDF", lambda: carte_pdf(plan), "pdf")]
+    # drawn once per map (about 0.4 s each), then served from the cache on every rerun
+    parts = (masquee.niveau, couleur, plan.titre, plan.sous_titre, plan.zones.drop(columns="geometry"), plan.date)
+    files = [
+        Fichier("Carte en PNG", "png", prepare(digest("carte-png", *parts), lambda: carte_png(plan))),
+        Fichier("Carte en PDF", "pdf", prepare(digest("carte-pdf", *parts), lambda: carte_pdf(plan))),
+    ]
     download_menu(files, nom, plan.titre, key, origin="carte")
     return plan
 
@@ -300,7 +291,7 @@ def tableau_croise(
         t = t[t[dim].astype(str) == val]
     valeur = masked.value_columns[-1]  # the derived figure when there is one (a share), else the count
     pourcent = valeur != masked.count
-    texte = [render.fmt_number(v, 1 if pourcent else 0, " %" if pourcent else "") for v in t[valeur]]
+    texte = [fr.pourcent(v, 1) if pourcent else fr.nombre(v) for v in t[valeur]]
     frame = pd.DataFrame({lignes: t[lignes].astype(str), colonnes: t[colonnes].astype(str), "v": texte})
     pivot = frame.pivot(index=lignes, columns=colonnes, values="v")
     ordre_l = [c for c in masked.categories.get(lignes, ()) if c in pivot.index] or list(pivot.index)

@@ -6,6 +6,7 @@ and show as "s"); alerts are built in lib/indicators from masked values only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -13,9 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from lib import format as fr
 from lib.config import CotraitanceSettings, settings
 from lib.db.engine import get_engine
 from lib.export import repartition as annex
+from lib.export.carte import court
+from lib.export.tables import wide
 from lib.indicators.cotraitance import masquer, tableau_de_bord
 from lib.indicators.cotraitance import validation as val
 from lib.indicators.cotraitance.alertes import REGLES, Alerte
@@ -24,11 +28,8 @@ from lib.indicators.cotraitance.tableau import Tableau, TableauMasque
 from lib.indicators.data import Warehouse
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
 from lib.ui import render
-from lib.ui.downloads import download_menu
+from lib.ui.downloads import Fichier, digest, download_menu, prepare
 from lib.ui.glossary import explain
-
-NBSP = "\u202f"
-ALERTES_DEPLIEES = 4  # warning groups longer than this are folded (errors never are)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -61,13 +62,13 @@ def alert_summary(items: tuple[Alerte, ...] | list[Alerte]) -> None:
 def _num(v: object, decimals: int = 0, suffix: str = "") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return HIDDEN_MARK
-    return render.fmt_number(float(v), decimals, suffix)
+    return fr.nombre(float(v), decimals, suffix)
 
 
 def _pct2(v: object) -> str:
     """Keys to 2 decimals of a percent, rounded half up like the seed's table."""
     d = arrondi_affiche(float(v), 2) if v is not None else None
-    return HIDDEN_MARK if d is None else f"{d}".replace(".", ",") + f"{NBSP}%"
+    return fr.pourcent(d, 2)
 
 
 def _height(n_rows: int) -> int:
@@ -81,25 +82,23 @@ def _values(masked: MaskedTable, dim: str, col: str) -> pd.Series:
 
 
 def alertes(items: tuple[Alerte, ...] | list[Alerte]) -> None:
-    """Alerts at the top of the page, grouped by rule, each with its reason."""
+    """The alerts in one box, one line per rule naming its MLs, details folded: on a projected
+    screen the tabs (répartition, suivi) must stay on the first screen under the alerts."""
     if not items:
         st.success("Aucune alerte : toutes les missions locales sont dans la tolérance et au rythme attendu.")
         return
-    st.markdown(f"#### Alertes ({len(items)})")
+    lines, details = [], []
     for regle, titre in REGLES.items():
         group = [a for a in items if a.regle == regle]
         if not group:
             continue
-        body = "\n".join(f"- {a.message}" for a in group)
-        head = f"**{titre}** — {len(group)} mission(s) locale(s)"
-        if any(a.gravite == "erreur" for a in group):
-            st.error(f"{head}\n\n{body}", icon=":material/error:")
-        elif len(group) <= ALERTES_DEPLIEES:
-            st.warning(f"{head}\n\n{body}", icon=":material/warning:")
-        else:  # a long list would push the répartition off the projected screen: one line, details on demand
-            st.warning(head + " (détail ci-dessous)", icon=":material/warning:")
-            with st.expander(f"Détail : {titre.lower()}"):
-                st.markdown(body)
+        names = ", ".join(court(a.ml) for a in group)
+        lines.append(f"**{titre}** ({len(group)} ML) : {names}")
+        details += [f"- {a.message}" for a in group]
+    box = st.error if any(a.gravite == "erreur" for a in items) else st.warning
+    box(f"**Alertes ({len(items)})**  \n" + "  \n".join(lines), icon=":material/warning:")
+    with st.expander("Détail des alertes"):
+        st.markdown("\n".join(details))
 
 
 # ------------------------------------------------------------------ répartition
@@ -132,13 +131,12 @@ def annexe_downloads(a: annex.Annexe, key: str) -> None:
     """XLSX and PDF of the annex, each download leaving an audit line."""
     name = f"repartition_cotraitance_{a.annee}"
     title = f"{annex.titre(a.region)} ({a.annee})"
-    download_menu(
-        [("Annexe (Excel)", lambda: annex.to_xlsx(a), "xlsx"), ("Annexe (PDF)", lambda: annex.to_pdf(a), "pdf")],
-        name,
-        title,
-        key,
-        origin="co-traitance",
-    )
+    parts = (a.defm, a.cles, a.annee, a.enveloppe, a.poids_defm, a.statut, a.region, a.source, dt.date.today())
+    files = [
+        Fichier("Annexe (Excel)", "xlsx", prepare(digest("annexe-xlsx", *parts), lambda: annex.to_xlsx(a))),
+        Fichier("Annexe (PDF)", "pdf", prepare(digest("annexe-pdf", *parts), lambda: annex.to_pdf(a))),
+    ]
+    download_menu(files, name, title, key, origin="co-traitance")
 
 
 def comparaison_table(masked: MaskedTable, title: str) -> None:
@@ -196,8 +194,8 @@ def suivi_table(objectifs: MaskedTable, realisation: MaskedTable, etapes: Masked
             cell = steps[(steps["ml"].astype(str) == ml) & (steps["etape"].astype(str) == s)][etapes.count]
             row[s] = _num(cell.iloc[0]) if len(cell) else HIDDEN_MARK
         if r is not None:
-            row[realisation.label("taux_prorata")] = _num(r["taux_prorata"], 0, f"{NBSP}%")
-            row[realisation.label("taux_annuel")] = _num(r["taux_annuel"], 0, f"{NBSP}%")
+            row[realisation.label("taux_prorata")] = fr.pourcent(r["taux_prorata"])
+            row[realisation.label("taux_annuel")] = fr.pourcent(r["taux_annuel"])
             row[realisation.label("projection")] = _num(r["projection"])
             row["Situation"] = _situation(r["taux_prorata"], o)
         rows.append(row)
@@ -240,21 +238,20 @@ def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: 
         x=names,
         y=shown["taux_prorata"].tolist(),
         marker_color=colors,
-        text=[_num(v, 0, f"{NBSP}%") for v in shown["taux_prorata"]],
+        text=[fr.pourcent(v) for v in shown["taux_prorata"]],
         textposition="outside",
         hovertemplate="%{x} : %{text} de l'attendu au prorata<extra></extra>",
     )
     fig.update_layout(
-        title=f"{title} (bande verte : tolérance {bas:.0f} – {haut:.0f} %)",
-        height=420,
+        title=f"{title} (bande verte : tolérance {fr.nombre(bas)} – {fr.pourcent(haut)})",
+        height=460,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         yaxis_title="Réalisation / attendu au prorata (%)",
-        separators=", ",
-        font={"size": 14},
         showlegend=False,
     )
+    fig.update_xaxes(tickangle=-30)  # ten ML names side by side: slanted rather than cut
     render.badge(realisation)
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "fr"})
+    render.plot(fig)
     if hidden:
         st.caption(f"{hidden} mission(s) locale(s) non représentée(s) : secret statistique.")
 
@@ -287,4 +284,10 @@ def cross_table(
     st.dataframe(grid.reset_index(), hide_index=True, width="stretch", height=_height(len(grid)))
     if masked.hidden_count:
         st.caption(LEGEND)
-    render.downloads(masked, title, key)
+    numbers = wide(_dims_first(masked, rows, cols), value)[[masked.label(rows), *columns]]
+    render.downloads(masked, title, key, frame=numbers, origin="co-traitance")
+
+
+def _dims_first(masked: MaskedTable, rows: str, cols: str) -> MaskedTable:
+    """The same table with its dimensions in the order of the grid (rows, then columns)."""
+    return masked if masked.dims == (rows, cols) else dataclasses.replace(masked, dims=(rows, cols))

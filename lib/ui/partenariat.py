@@ -18,11 +18,12 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from lib.auth import User
+from lib.export.tables import display_frame
 from lib.partenariat import dashboard, store, trimestres
-from lib.partenariat.catalogue import Catalogue, CatalogueError
+from lib.partenariat.catalogue import Catalogue, CatalogueError, catalogue
 from lib.partenariat.dashboard import REGION
 from lib.partenariat.entry import EntryError, form_frame, read_file, validate
-from lib.partenariat.status import COULEURS, SYMBOLES, Statut, libelle
+from lib.partenariat.status import COULEURS, SYMBOLES, Statut, atteinte, libelle
 from lib.secret import HIDDEN_MARK, LEGEND, STATUS, MaskedTable
 from lib.ui import render
 from lib.ui.glossary import explain, help_for
@@ -122,7 +123,45 @@ def _html_table(masked: MaskedTable, head: str, body: list[str], title: str, key
     )
     if masked.hidden_count:
         st.caption(LEGEND)
-    render.downloads(masked, title, key)
+    render.downloads(masked, title, key, frame=export_frame(masked), origin="partenariat")
+
+
+def export_frame(masked: MaskedTable) -> pd.DataFrame:
+    """The review rows for a spreadsheet: values and targets as numbers (texts only for yes / no),
+    achievement in %, status and trend in words; "s" where hidden, "—" where nothing was entered."""
+    render.require_masked(masked)
+    t = masked.table
+    if not {"valeur_num", "cible_num", "code"} <= set(t.columns):  # a history table: its columns as they are
+        return display_frame(masked)
+    cat = catalogue()
+    rows = []
+    for _, r in t.iterrows():
+        hidden = r[STATUS] != "ok"
+        number = r["valeur_num"]
+        sens = cat[r["code"]].sens if r["code"] in cat.codes else "hausse"
+        ratio = None if hidden else atteinte(number, r["cible_num"], sens)
+        rows.append(
+            {
+                "Indicateur": r["indicateur"],
+                "Territoire": r["territoire"],
+                "Trimestre": trimestres.label(r["trimestre"]),
+                "Valeur": HIDDEN_MARK if hidden else _number_or_text(number, r["valeur"]),
+                "Objectif": _number_or_text(r["cible_num"], r["objectif"]),
+                "Atteinte de l'objectif (%)": "—" if ratio is None else math.floor(ratio * 100 + 1e-9),
+                "Statut": HIDDEN_MARK if hidden else r["statut"],
+                "Évolution sur la période précédente": HIDDEN_MARK if hidden else r["tendance"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _number_or_text(number: object, text: object) -> object:
+    """The number behind a value, unless the value is words (Oui / Non) or nothing was entered ("—")."""
+    if pd.isna(number):
+        return "—"
+    if text in ("Oui", "Non"):
+        return text
+    return float(number)
 
 
 def scorecard(masked: MaskedTable, title: str, key: str, seuil: float = 0.9) -> None:
@@ -190,7 +229,7 @@ def status_grid(masked: MaskedTable, columns: str, title: str, key: str, seuil: 
         "◐ saisie incomplète, s secret statistique) puis la valeur ; le statut en toutes lettres et l'objectif "
         "s'affichent au survol. « · » : pas de valeur attendue ce trimestre (indicateur semestriel ou annuel)."
     )
-    render.downloads(masked, title, key)
+    render.downloads(masked, title, key, frame=export_frame(masked), origin="partenariat")
 
 
 def trend_chart(masked: MaskedTable, title: str) -> None:
@@ -232,12 +271,10 @@ def trend_chart(masked: MaskedTable, title: str) -> None:
         height=380,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis_title="Trimestre",
-        separators=", ",
         legend={"orientation": "h", "y": -0.2},
-        font={"size": 14},
     )
     render.badge(masked)
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "fr"})
+    render.plot(fig)
     gaps = int(hidden_or_missing.sum())
     if gaps:
         st.caption(f"{gaps} trimestre(s) sans point : valeur non saisie ou cachée par le secret statistique.")

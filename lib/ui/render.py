@@ -6,6 +6,7 @@ tables show "s", charts drop the point and say so, exports carry the same masks.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 
@@ -13,12 +14,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib.export.tables import display_frame, to_csv, to_xlsx
+from lib import format as fr
+from lib.export.tables import display_frame, notes_txt, to_csv, to_xlsx
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
-from lib.ui.downloads import download_menu
+from lib.ui.downloads import Fichier, current_version, digest, download_menu, prepare
 from lib.ui.glossary import explain, help_for
 
-NBSP = "\u202f"
+TOP_N = 15  # a projected bar chart stays readable up to about fifteen bars
+FONT_PX = 16  # chart text at least 14 px on a projected 1920 × 1080 screen (ticks, labels, legend)
 
 
 def require_masked(*objs: object) -> MaskedTable:
@@ -29,13 +32,11 @@ def require_masked(*objs: object) -> MaskedTable:
     return objs[0]  # type: ignore[return-value]
 
 
-def fmt_number(v: float | str | None, decimals: int = 0, suffix: str = "") -> str:
-    if isinstance(v, str):  # text cells (labels, dates of a log) are shown as they are
+def cell_text(v: float | str | None, decimals: int = 0, suffix: str = "") -> str:
+    """A table cell on screen: texts (labels, dates of a log) as they are, numbers in French, "s" when hidden."""
+    if isinstance(v, str):
         return v
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return HIDDEN_MARK
-    s = f"{v:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return s + suffix
+    return fr.nombre(v, decimals, suffix, manquant=HIDDEN_MARK)
 
 
 def badge(masked: MaskedTable) -> None:
@@ -66,10 +67,10 @@ def key_figure(
     delta = None
     if evolution and not pd.isna(row.get(evolution, math.nan)):
         evo = float(row[evolution])
-        delta = ("+" if evo > 0 else "") + fmt_number(evo, 1, " %")
+        delta = fr.pourcent(evo, 1, signe=True)
     st.metric(
         label,
-        fmt_number(row[column or masked.count], suffix=suffix),
+        cell_text(row[column or masked.count], suffix=suffix),
         delta=delta,
         delta_color="off",  # more or fewer young people is neither good nor bad news in itself
         delta_description="sur un an" if delta else None,
@@ -88,7 +89,7 @@ def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto")
     frame = display_frame(masked)
     for col in masked.value_columns:
         label = masked.label(col)
-        frame[label] = [fmt_number(x, _decimals(masked, col)) if x != HIDDEN_MARK else x for x in frame[label]]
+        frame[label] = [cell_text(x, _decimals(masked, col)) for x in frame[label]]
     st.dataframe(frame, hide_index=True, width="stretch", height=height)
     if masked.hidden_count:
         st.caption(LEGEND)
@@ -99,18 +100,28 @@ def _decimals(masked: MaskedTable, col: str) -> int:
     return 0 if col == masked.count else 1
 
 
-def downloads(masked: MaskedTable, title: str, key: str) -> None:
-    """CSV and Excel of the masked table, with the masks and a note of the rules."""
+def table_files(masked: MaskedTable, title: str, frame: pd.DataFrame | None = None) -> list[Fichier]:
+    """Excel, CSV and the CSV's notes of a masked table (`frame`: another layout of the same values)."""
     require_masked(masked)
-    download_menu(
-        [
-            ("Tableau CSV", lambda: to_csv(masked, title), "csv"),
-            ("Tableau Excel", lambda: to_xlsx(masked, title), "xlsx"),
-        ],
-        key,
-        title,
-        key,
-    )
+    version = current_version()
+    made = {
+        fmt: prepare(digest(fmt, masked, frame, title, version, fr.date_courte(dt.date.today())), make)
+        for fmt, make in (
+            ("xlsx", lambda: to_xlsx(masked, title, frame, version)),
+            ("csv", lambda: to_csv(masked, title, frame)),
+            ("txt", lambda: notes_txt(masked, title, version)),
+        )
+    }
+    return [
+        Fichier("Tableau Excel", "xlsx", made["xlsx"]),
+        Fichier("Tableau CSV (données seules)", "csv", made["csv"]),
+        Fichier("Notes du CSV : source, légende, règles", "txt", made["txt"], "-notes"),
+    ]
+
+
+def downloads(masked: MaskedTable, title: str, key: str, frame: pd.DataFrame | None = None, origin: str = "") -> None:
+    """Excel and CSV of the masked table, with the masks, the source and a note of the rules."""
+    download_menu(table_files(masked, title, frame), key, title, key, origin)
 
 
 def _series_rows(masked: MaskedTable, x: str, color: str | None) -> pd.DataFrame:
@@ -142,13 +153,15 @@ def bar_chart(
     require_masked(masked)
     value = value or masked.count
     data, hidden = _chart_frame(masked, x, color, value)
+    n_categories = data[x].astype(str).nunique()
+    data = top_categories(masked, data, x, color, value)
     fig = go.Figure()
     groups: Sequence[tuple[str | None, pd.DataFrame]] = (
         [(str(k), g) for k, g in data.groupby(color, sort=False, observed=True)] if color else [(None, data)]
     )
     for name, g in groups:
         xs, ys = g[x].astype(str).tolist(), g[value].tolist()
-        text = [fmt_number(v * 100 if percent else v, 1 if percent else 0, " %" if percent else "") for v in ys]
+        text = [fr.pourcent(v, 1, fraction=True) if percent else fr.nombre(v) for v in ys]
         fig.add_bar(
             x=ys if horizontal else xs,
             y=xs if horizontal else ys,
@@ -162,7 +175,39 @@ def bar_chart(
     labels = (masked.label(value), masked.label(x)) if horizontal else (masked.label(x), masked.label(value))
     if horizontal:  # plotly draws the first category at the bottom: keep the table's order, top down
         fig.update_yaxes(autorange="reversed")
+        shown = data[x].astype(str).nunique() * (len(groups) if color else 1)
+        fig.update_layout(height=max(420, 120 + 28 * shown))  # one readable line per bar
     _finish(fig, masked, title, hidden, x_label=labels[0], y_label=labels[1], percent=percent)
+    if n_categories > TOP_N:
+        st.caption(
+            f"Graphique : les {TOP_N} premières modalités sur {n_categories}, par effectif décroissant"
+            + ("" if color else " ; les autres sont regroupées dans « Autres »")
+            + ". Le tableau les donne toutes."
+        )
+
+
+def top_categories(masked: MaskedTable, data: pd.DataFrame, x: str, color: str | None, value: str) -> pd.DataFrame:
+    """At most TOP_N categories of `x`, the largest first (by their margin); without a colour the rest
+    is one "Autres" bar, the published total minus the bars shown (nothing a reader could not compute)."""
+    if data[x].astype(str).nunique() <= TOP_N:
+        return data
+    t = masked.table
+    margin = t[t[x].astype(str) != TOTAL]
+    for d in masked.dims:
+        if d != x:
+            margin = margin[margin[d].astype(str) == TOTAL]
+    keep = margin.sort_values(value, ascending=False, na_position="last")[x].astype(str).head(TOP_N).tolist()
+    rank = {c: i for i, c in enumerate(keep)}
+    out = data[data[x].astype(str).isin(rank)]
+    out = out.iloc[sorted(range(len(out)), key=lambda i: rank[str(out[x].iloc[i])])]
+    if color or value != masked.count:
+        return out
+    total = masked.grand_total()[value]
+    if pd.isna(total):
+        return out
+    rest = float(total) - float(out[value].sum())
+    others = pd.DataFrame({x: [f"Autres ({data[x].astype(str).nunique() - TOP_N})"], value: [rest]})
+    return pd.concat([out[[x, value]], others], ignore_index=True)
 
 
 def line_chart(
@@ -188,7 +233,7 @@ def line_chart(
             name=name,
             mode="lines+markers",
             connectgaps=False,
-            text=[fmt_number(v) for v in ys],
+            text=[fr.nombre(v) for v in ys],
             hovertemplate="%{x} : %{text}<extra>" + (name or "") + "</extra>",
         )
     fig.update_xaxes(type="category")  # month labels are already French text
@@ -206,17 +251,35 @@ def _finish(
 ) -> None:
     fig.update_layout(
         title=title,
-        height=380,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        height=420,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
         xaxis_title=x_label,
         yaxis_title=y_label,
-        separators=", ",
         legend={"orientation": "h", "y": -0.2},
-        font={"size": 14},
     )
     if percent:
         fig.update_yaxes(tickformat=".0%")
     badge(masked)
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "fr"})
+    plot(fig)
     if hidden:
         st.caption(f"{hidden} valeur(s) non représentée(s) : secret statistique.")
+
+
+def french_axes(fig: go.Figure) -> go.Figure:
+    """Projector-sized text, French separators ("6 000", "2,5"), never an SI suffix ("10k")."""
+    fig.update_layout(
+        separators=", ",  # decimal comma, then the thousands separator
+        font={"size": FONT_PX},
+        title_font={"size": FONT_PX + 4},
+        legend_font={"size": FONT_PX},
+        hoverlabel_font={"size": FONT_PX},
+        uniformtext={"minsize": 14, "mode": "hide"},  # a bar label too small to read is left out, not shrunk
+    )
+    fig.update_xaxes(exponentformat="none", separatethousands=True, tickfont_size=FONT_PX, automargin=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True, tickfont_size=FONT_PX, automargin=True)
+    return fig
+
+
+def plot(fig: go.Figure) -> None:
+    """Every chart of the app goes on screen through here (French axes, no English toolbar)."""
+    st.plotly_chart(french_axes(fig), width="stretch", config={"displaylogo": False, "displayModeBar": False})

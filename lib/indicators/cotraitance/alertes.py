@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib import format as fr
 from lib.indicators.cotraitance.suivi import fin_de_mois, jours_annee, jours_ecoules, libelle_mois
 
 REGLES = {
@@ -39,11 +40,11 @@ class Alerte:
 
 
 def _pct(x: float) -> str:
-    return f"{x * 100:.0f} %"
+    return fr.pourcent(x, fraction=True)
 
 
 def _int(x: float) -> str:
-    return f"{x:,.0f}".replace(",", "\u202f")
+    return fr.entier(x)
 
 
 def alertes_tolerance(real: pd.DataFrame, date_ref: dt.date, tolerance: float) -> list[Alerte]:
@@ -52,14 +53,14 @@ def alertes_tolerance(real: pd.DataFrame, date_ref: dt.date, tolerance: float) -
     quand = (
         f"fin {libelle_mois(date_ref.month)} {date_ref.year}"
         if date_ref == fin_de_mois(date_ref.year, date_ref.month)
-        else f"{date_ref:%d/%m/%Y}"
+        else fr.date_courte(date_ref)
     )
     for ml, row in real.iterrows():
         taux = row["taux_prorata"]
         if pd.isna(taux) or (1 - tolerance) <= taux <= (1 + tolerance):
             continue
         sens = "en dessous" if taux < 1 else "au-dessus"
-        borne = f"−{tolerance * 100:.0f} %" if taux < 1 else f"+{tolerance * 100:.0f} %"
+        borne = ("−" if taux < 1 else "+") + fr.pourcent(tolerance, fraction=True)
         out.append(
             Alerte(
                 "tolerance",
@@ -98,8 +99,8 @@ def alertes_consommation(
         temps = jours_ecoules(fin_de_mois(annee, pire)) / jours_annee(annee)
         msg = (
             f"{ml} : à fin {libelle_mois(pire)} {annee}, {_pct(consomme)} du quota annuel déjà consommé "
-            f"pour {_pct(temps)} de l'année écoulée (+{(consomme - temps) * 100:.0f} points ; "
-            f"alerte au-delà de +{marge * 100:.0f} points)."
+            f"pour {_pct(temps)} de l'année écoulée ({fr.nombre((consomme - temps) * 100, signe=True)} points ; "
+            f"alerte au-delà de +{fr.nombre(marge * 100)} points)."
         )
         atteint = [int(m) for m, v in row.items() if not pd.isna(v) and v >= quota and int(m) < 12]
         if atteint:

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from lib import format as fr
 from lib.indicators.data import Warehouse
 
 # Activity keys are printed to 2 decimals of a percent: their sum may miss 100 % by a
@@ -106,8 +107,8 @@ def repartir(
     somme = float(cles.sum())
     if abs(somme - 1.0) > TOLERANCE_SOMME_CLES:
         raise ValueError(
-            f"les clés activité/résultat totalisent {somme * 100:.2f} % au lieu de 100 % "
-            f"(écart toléré : {TOLERANCE_SOMME_CLES * 100:.1f} point, dû aux arrondis)"
+            f"les clés activité/résultat totalisent {fr.pourcent(somme, 2, fraction=True)} au lieu de 100 % "
+            f"(écart toléré : {fr.nombre(TOLERANCE_SOMME_CLES * 100, 1)} point, dû aux arrondis)"
         )
     part = defm.astype(float) / float(defm.sum())
     if arrondi_part is not None:

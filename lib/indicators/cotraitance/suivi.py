@@ -17,8 +17,8 @@ from calendar import monthrange
 
 import pandas as pd
 
+from lib import format as fr
 from lib.indicators.data import Warehouse
-from lib.indicators.periods import MOIS
 
 ETAPES: dict[str, str] = {
     "affectation": "date_affectation",
@@ -85,7 +85,7 @@ def entrees_mensuelles(
 
 
 def libelle_mois(mois: int) -> str:
-    return MOIS[mois - 1]
+    return fr.mois(mois)
 
 
 def prorata(quotas: pd.Series, date_ref: dt.date) -> pd.Series:

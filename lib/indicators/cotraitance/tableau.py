@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib import format as fr
 from lib.config import CotraitanceSettings
 from lib.indicators.cotraitance import qualite, suivi
 from lib.indicators.cotraitance.alertes import (
@@ -50,14 +51,15 @@ def repartition_en_vigueur(
         return EnVigueur(
             rep,
             rep.table["quota"],
-            f"Répartition calculée (poids des DEFM : {rep.poids_defm * 100:.0f} %), "
+            f"Répartition calculée (poids des DEFM : {fr.pourcent(rep.poids_defm, fraction=True)}), "
             "pas encore validée par le comité de pilotage.",
         )
     first = validee.iloc[0]
     rep = repartition(w, annee, float(first["poids_defm"]), int(first["enveloppe"]))
     quotas = validee["quota"].astype(int).reindex(rep.table.index)
     diff = tuple(
-        f"{rep.table.loc[c, 'ml']} : quota validé {int(quotas[c])}, recalcul {int(rep.table.loc[c, 'quota'])}"
+        f"{rep.table.loc[c, 'ml']} : quota validé {fr.entier(int(quotas[c]))}, "
+        f"recalcul {fr.entier(int(rep.table.loc[c, 'quota']))}"
         for c in rep.table.index
         if not pd.isna(quotas[c]) and int(quotas[c]) != int(rep.table.loc[c, "quota"])
     )
@@ -65,8 +67,9 @@ def repartition_en_vigueur(
     return EnVigueur(
         rep,
         quotas.fillna(rep.table["quota"]).astype(int),
-        f"Répartition validée le {quand:%d/%m/%Y à %H:%M} par {first['valide_par']} "
-        f"(enveloppe {int(first['enveloppe'])}, poids des DEFM {float(first['poids_defm']) * 100:.0f} %).",
+        f"Répartition validée le {fr.horodatage(quand.to_pydatetime())} par {first['valide_par']} "
+        f"(enveloppe {fr.entier(int(first['enveloppe']))}, "
+        f"poids des DEFM {fr.pourcent(float(first['poids_defm']), fraction=True)}).",
         diff,
     )
 
@@ -217,8 +220,8 @@ def masquer(t: Tableau) -> TableauMasque:
             "ml": "Mission locale",
             "quota": f"Quota {t.annee}",
             "attendu": "Attendu au prorata",
-            "bas": f"Bas de la tolérance (−{cfg.tolerance * 100:.0f} %)",
-            "haut": f"Haut de la tolérance (+{cfg.tolerance * 100:.0f} %)",
+            "bas": f"Bas de la tolérance (−{fr.pourcent(cfg.tolerance, fraction=True)})",
+            "haut": f"Haut de la tolérance (+{fr.pourcent(cfg.tolerance, fraction=True)})",
         },
     )
 

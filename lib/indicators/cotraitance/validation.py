@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, insert, select
 
+from lib import format as fr
 from lib.auth import User
 from lib.db.engine import bump_version, log_action
 from lib.db.schema import RepartitionValidee
@@ -71,7 +72,8 @@ def valider(engine: Engine, rep: Repartition, user: User | None, now: dt.datetim
             conn,
             user.login,
             "validation répartition",
-            f"co-traitance {rep.annee} : enveloppe {rep.enveloppe}, poids DEFM {rep.poids_defm:.2f}, "
+            f"co-traitance {rep.annee} : enveloppe {fr.entier(rep.enveloppe)}, "
+            f"poids DEFM {fr.nombre(rep.poids_defm, 2)}, "
             f"{len(rows)} missions locales",
         )
         bump_version(conn)
