@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import format as fr
 from lib.indicators import observation as obs
 from lib.indicators.data import warehouse
 from lib.ui import explorer, render
@@ -128,7 +129,7 @@ with situations:
     title = f"Première situation dans les {months} mois suivant le premier accueil ({period.label})"
     if not out.complete:
         st.warning(
-            f"Résultat provisoire : l'entrepôt s'arrête au {out.data_end:%d/%m/%Y}, avant la fin du délai de "
+            f"Résultat provisoire : l'entrepôt s'arrête au {fr.date_longue(out.data_end)}, avant la fin du délai de "
             f"{months} mois pour une partie des jeunes ; des situations peuvent encore manquer."
         )
     render.bar_chart(out.table, x="Situation", title=title, horizontal=True)

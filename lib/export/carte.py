@@ -339,7 +339,7 @@ def figure_carte(plan: PlanCarte) -> Figure:
         frameon=False,
         alignment="left",
     )
-    footer = [f"Source : {plan.source}. Extrait le {plan.date:%d/%m/%Y}.", *plan.notes]
+    footer = [f"Source : {plan.source}. Extrait le {fr.date_courte(plan.date)}.", *plan.notes]
     wrapped = [w for line in footer for w in textwrap.wrap(line, 150)]
     fig.text(0.02, 0.02, "\n".join(wrapped), fontsize=7, color="#444444", va="bottom")
     return fig

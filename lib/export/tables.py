@@ -34,7 +34,7 @@ from lib.secret.masked import HIDDEN_MARK, LEGEND, MaskedTable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-HEADER_ROW = 5  # rows 1–3: title, source and version, confidentiality; row 4 blank; long headers wrap past 30 characters
+HEADER_ROW = 5  # rows 1–3: title, source and version, confidentiality; row 4 blank
 HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 

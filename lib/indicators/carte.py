@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine, text
 
+from lib import format as fr
 from lib.config import settings
 from lib.db.engine import get_engine
 from lib.geo import DEMO_BASINS_LABEL
@@ -515,7 +516,7 @@ def indicateurs_carte(
                 "cotraitance", LIBELLES["cotraitance"], taux, "taux", 1, " %", aide="Taux de réalisation"
             )
             notes.append(
-                f"Co-traitance : entrées (affectations) du 1er janvier au {period.end:%d/%m/%Y} "
+                f"Co-traitance : entrées (affectations) du 1er janvier au {fr.date_longue(period.end)} "
                 f"rapportées au quota annuel {period.end.year} de chaque mission locale."
             )
     return CarteMasquee(fond=fond, niveau=niveau, indicateurs=out, periode=period.label, notes=tuple(notes))

@@ -255,7 +255,7 @@ def carte(masquee: CarteMasquee, couleur: str, key: str) -> PlanCarte:
         st.markdown(legende_html(plan), unsafe_allow_html=True)
     for note in plan.notes:  # demo basins, grey = secret statistique, small territories, co-traitance
         st.caption(note)
-    st.caption(f"Source : {plan.source}. Extrait le {plan.date:%d/%m/%Y}.")
+    st.caption(f"Source : {plan.source}. Extrait le {fr.date_courte(plan.date)}.")
     nom = f"carte-{plan.niveau}-{couleur}"
     # drawn once per map (about 0.4 s each), then served from the cache on every rerun
     parts = (masquee.niveau, couleur, plan.titre, plan.sous_titre, plan.zones.drop(columns="geometry"), plan.date)
