@@ -14,6 +14,7 @@ from lib.indicators.cotraitance.repartition import annees_disponibles
 from lib.indicators.cotraitance.suivi import ETAPE_REALISATION, LIBELLES_ETAPES
 from lib.indicators.cotraitance.tableau import masquer_comparaison, masquer_historique
 from lib.indicators.data import warehouse
+from lib.operateur import operateur
 from lib.ui import cotraitance as ui
 from lib.ui import render
 from lib.ui.boot import via_app
@@ -89,7 +90,8 @@ with onglets[0]:
 
 with onglets[1]:
     st.caption(
-        f"Entrées comptées à l'étape « {LIBELLES_ETAPES[ETAPE_REALISATION]} » : jeunes adressés par Pôle emploi ; "
+        f"Entrées comptées à l'étape « {LIBELLES_ETAPES[ETAPE_REALISATION]} » : "
+        f"jeunes adressés par {operateur(annee)} ; "
         f"attendu au prorata des jours écoulés au {fr.date_longue(date_ref)}.",
         help=help_for("Affectation", "Pro rata temporis", "Projection"),
     )

@@ -23,6 +23,7 @@ from lib import format as fr
 from lib.config import settings
 from lib.export.tables import neutraliser, rules_note, save
 from lib.indicators.cotraitance.repartition import arrondi_affiche
+from lib.operateur import operateur
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
@@ -107,7 +108,8 @@ def notes(a: Annexe) -> list[str]:
     out = [
         a.statut,
         f"Enveloppe {a.annee} : {fr.entier(a.enveloppe)} entrées en co-traitance (PPAE).",
-        f"DEFM jeunes : demandeurs d'emploi de moins de 26 ans inscrits à Pôle emploi à fin décembre {a.annee - 1}.",
+        f"DEFM jeunes : demandeurs d'emploi de moins de 26 ans inscrits à {operateur(dt.date(a.annee - 1, 12, 31))} "
+        f"à fin décembre {a.annee - 1}.",
         "Part DEFM arrondie au centième de pour cent avant le calcul de la clé, comme dans l'annexe de la "
         "convention régionale ; quotas arrondis par la méthode des plus forts restes : leur somme égale l'enveloppe.",
         f"Source : {a.source or s.source}",

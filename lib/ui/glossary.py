@@ -5,13 +5,19 @@ from __future__ import annotations
 import html
 import re
 
+from lib.config import settings
+from lib.format import entier, pourcent
+from lib.operateur import OPERATEUR_HISTORIQUE
+
 ACRONYMES: dict[str, str] = {
     "ML": "Mission locale : structure qui accompagne les jeunes de 16 à 25 ans vers l'emploi et l'autonomie.",
     "PAIO": "Permanence d'accueil, d'information et d'orientation : petite structure jouant le rôle "
     "d'une mission locale.",
     "ARML": "Association régionale des missions locales : elle anime le réseau et administre l'entrepôt régional.",
-    "DEFM": "Demandeurs d'emploi en fin de mois inscrits à Pôle emploi ; « DEFM jeunes » : ceux de moins de 26 ans.",
-    "PPAE": "Projet personnalisé d'accès à l'emploi : Pôle emploi confie le jeune à la mission locale (co-traitance).",
+    "DEFM": "Demandeurs d'emploi en fin de mois inscrits à l'opérateur public de l'emploi ; « DEFM "
+    "jeunes » : ceux de moins de 26 ans.",
+    "PPAE": "Projet personnalisé d'accès à l'emploi : l'opérateur public de l'emploi confie le "
+    "jeune à la mission locale (co-traitance).",
     "CIVIS": "Contrat d'insertion dans la vie sociale : accompagnement renforcé des jeunes (2005-2016).",
     "PACEA": "Parcours contractualisé d'accompagnement vers l'emploi et l'autonomie (depuis 2017).",
     "GJ": "Garantie jeunes : accompagnement intensif avec allocation (2013-2021).",
@@ -19,7 +25,8 @@ ACRONYMES: dict[str, str] = {
     "QPV": "Quartier prioritaire de la politique de la ville (anciennement ZUS).",
     "ZUS": "Zone urbaine sensible : quartier prioritaire jusqu'en 2014 (aujourd'hui QPV).",
     "ZRR": "Zone de revitalisation rurale : communes rurales aidées.",
-    "MRS": "Méthode de recrutement par simulation : évaluation des habiletés proposée par Pôle emploi.",
+    "MRS": "Méthode de recrutement par simulation : évaluation des habiletés proposée par "
+    "l'opérateur public de l'emploi.",
     "MER": "Mise en relation : un jeune est proposé à un employeur pour une offre d'emploi.",
     "DREETS": "Direction régionale de l'économie, de l'emploi, du travail et des solidarités (anciennement DIRECCTE).",
     "DIRECCTE": "Direction régionale des entreprises, de la concurrence, de la consommation, du travail "
@@ -28,16 +35,20 @@ ACRONYMES: dict[str, str] = {
 }
 
 TERMES: dict[str, str] = {
+    "Opérateur public de l'emploi": OPERATEUR_HISTORIQUE[0].upper()
+    + OPERATEUR_HISTORIQUE[1:]
+    + " : il inscrit les demandeurs d'emploi et confie une partie des jeunes aux missions locales.",
     "Jeunes suivis": "Jeunes ayant eu au moins un entretien ou un atelier avec la mission locale pendant la période.",
     "Premiers accueils": "Jeunes venus pour la première fois dans une mission locale pendant la période.",
-    "Co-traitance": "Pôle emploi confie un jeune demandeur d'emploi à la mission locale (PPAE) ; "
+    "Co-traitance": "L'opérateur public de l'emploi confie un jeune demandeur d'emploi à la mission locale (PPAE) ; "
     "chaque année une enveloppe régionale d'entrées est répartie entre les missions locales.",
     "Enveloppe": "Nombre d'entrées en co-traitance prévu pour l'année dans la région.",
     "Clé activité / résultat": "Part de chaque mission locale fixée par le comité de pilotage (somme : 100 %).",
     "Clé de répartition": "Moyenne de la part des DEFM jeunes de la mission locale et de sa clé activité / résultat.",
     "Quota": "Enveloppe × clé de répartition, arrondi pour que la somme des quotas égale l'enveloppe.",
     "Taux de réalisation": "Entrées réalisées ÷ quota (au prorata du temps écoulé ou de l'année).",
-    "Tolérance": "Écart accepté nationalement entre entrées et quota : ±20 %.",
+    "Tolérance": "Écart accepté entre entrées et quota : "
+    f"±{pourcent(settings().cotraitance.tolerance, fraction=True)}.",
     "Bassin d'emploi": "Zone où la plupart des actifs résident et travaillent (zone d'emploi de l'INSEE). "
     "Un bassin ne suit pas les limites des missions locales.",
     "Niveau de formation": "VI et Vbis : sans qualification ; V : CAP/BEP ; IV : baccalauréat ; "
@@ -46,7 +57,8 @@ TERMES: dict[str, str] = {
     "permettrait de recalculer une case masquée à partir des totaux.",
     "Non commentable": "Une table n'est pas commentée si une de ses cases compte moins de 30 personnes ou si son "
     "total est inférieur à 100 : les écarts pourraient être dus au hasard.",
-    "Comité de pilotage": "État, Région, Pôle emploi et ARML : il suit la convention chaque trimestre.",
+    "Comité de pilotage": "État, Région, opérateur public de l'emploi et ARML : il suit la "
+    "convention chaque trimestre.",
     "Découpage de démonstration": "Les bassins de la démonstration regroupent des communes autour des villes "
     "principales ; ce ne sont pas les zones d'emploi officielles de l'INSEE.",
     # --- Observation and explorer (pages Observation, Explorateur)
@@ -64,7 +76,7 @@ TERMES: dict[str, str] = {
     "Logement": "Situation de logement déclarée par le jeune : chez les parents, logement autonome, hébergé par la "
     "famille ou des amis, foyer ou logement précaire.",
     "Mobilité": "Permis de conduire et véhicule à disposition, déclarés par le jeune.",
-    "Indemnisation chômage": "Jeunes percevant une allocation de l'assurance chômage (Pôle emploi).",
+    "Indemnisation chômage": "Jeunes percevant une allocation de l'assurance chômage.",
     "Situation après le premier accueil": "Pour les jeunes venus pour la première fois pendant la période : première "
     "situation (emploi selon le contrat, alternance, formation, immersion en entreprise) commencée entre le premier "
     "accueil et N mois plus tard (N au choix) ; chaque jeune compte une fois, les parts font 100 %. Quand ce délai "
@@ -84,7 +96,8 @@ TERMES: dict[str, str] = {
     "croisé ; le tableau, son graphique et ses téléchargements passent par le secret statistique.",
     "Catégories regroupées": "Quand une tranche d'âge ou un niveau compte trop peu de jeunes, il est fusionné avec "
     "la catégorie voisine plutôt que masqué ; une note le signale sous le tableau.",
-    "Affectation": "Pôle emploi confie un jeune demandeur d'emploi à la mission locale : première étape de l'entrée "
+    "Affectation": "L'opérateur public de l'emploi confie un jeune demandeur d'emploi à la mission locale : "
+    "première étape de l'entrée "
     "en co-traitance, suivie de l'acceptation par la mission locale puis de l'initialisation du parcours.",
     "Pro rata temporis": "Part du quota annuel attendue à la date choisie : quota × jours écoulés depuis le "
     "1er janvier ÷ jours de l'année.",
@@ -94,11 +107,12 @@ TERMES: dict[str, str] = {
     "le calendrier officiel des jours fériés utilisé).",
     "Plus forts restes": "Chaque quota reçoit la partie entière de sa part de l'enveloppe ; les entrées restantes "
     "vont aux plus grandes parties décimales, pour que la somme des quotas égale exactement l'enveloppe.",
-    "Agent dédié": "Conseiller de Pôle emploi détaché dans une mission locale pour le partenariat renforcé "
-    "(12 en Midi-Pyrénées en 2010).",
-    "Plateforme de vocation": "Plateforme de Pôle emploi qui évalue les habiletés par la méthode de recrutement "
-    "par simulation (MRS), à Tarbes, Toulouse et Albi en 2010.",
-    "Commune de résidence": "Commune où habite le jeune. Les communes de moins de 2 000 habitants ne sont "
+    "Agent dédié": "Conseiller de l'opérateur public de l'emploi détaché dans une mission locale "
+    "pour le partenariat renforcé.",
+    "Plateforme de vocation": "Plateforme de l'opérateur public de l'emploi qui évalue les habiletés "
+    "par la méthode de recrutement par simulation (MRS).",
+    "Commune de résidence": "Commune où habite le jeune. Les communes de moins de "
+    f"{entier(settings().secret.population_commune_min)} habitants ne sont "
     "jamais montrées seules (règle du secret statistique) : elles sont regroupées.",
 }
 

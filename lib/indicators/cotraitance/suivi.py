@@ -26,7 +26,7 @@ ETAPES: dict[str, str] = {
     "initialisation": "date_initialisation",
 }
 LIBELLES_ETAPES = {
-    "affectation": "Affectation (Pôle emploi)",
+    "affectation": "Affectation",
     "acceptation": "Acceptation (mission locale)",
     "initialisation": "Initialisation du parcours",
 }
