@@ -66,6 +66,7 @@ PAGES = [
     st.Page("pages/cotraitance.py", title="Co-traitance", icon=":material/assignment_ind:"),
     st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("pages/animation.py", title="Programme d'animation", icon=":material/event_note:"),
+    st.Page("pages/bilan.py", title="Bilan du comité", icon=":material/description:"),
     st.Page("pages/referentiels.py", title="Référentiels", icon=":material/upload_file:"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
     st.Page("pages/journal.py", title="Journal", icon=":material/history:"),

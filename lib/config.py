@@ -47,6 +47,8 @@ class Settings:
     cotraitance: CotraitanceSettings
     dispositifs: dict[str, str] = field(default_factory=dict)
     fond_tuiles: str = ""
+    association: str = ""  # name on the bilans' cover and footer
+    logo: Path | None = None  # PNG or JPEG on the bilans' cover
 
 
 def _resolve_db_url(url: str) -> str:
@@ -82,6 +84,8 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         cotraitance=CotraitanceSettings(**raw.get("cotraitance", {})),
         dispositifs=dict(raw.get("dispositifs", {})),
         fond_tuiles=raw.get("carte", {}).get("fond_tuiles", ""),
+        association=raw.get("association", {}).get("nom", ""),
+        logo=ROOT / raw["association"]["logo"] if raw.get("association", {}).get("logo") else None,
     )
 
 

@@ -39,8 +39,9 @@ def pourcent(x: float | None, decimales: int = 1) -> str:
 
 
 def date_longue(d: dt.date) -> str:
-    """« 31 décembre 2010 »."""
-    return format_date(d, format="long", locale=LOCALE)
+    """« 31 décembre 2010 », « 1er janvier 2010 » (babel writes « 1 janvier »: French typography wants 1er)."""
+    text = format_date(d, format="long", locale=LOCALE)
+    return "1er" + text[1:] if d.day == 1 else text
 
 
 def mois_annee(d: dt.date) -> str:

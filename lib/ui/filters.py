@@ -69,3 +69,8 @@ def period_selector(w: Warehouse) -> Period:
     else:
         idx = 1
     return make_period(kind, int(year), int(idx))
+
+
+def territory_options(w: Warehouse, level: str) -> dict[str, str]:
+    """Code → label of the territories of `level`, for a page that chooses one outside the sidebar."""
+    return _options(w, level)
