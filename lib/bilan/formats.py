@@ -1,49 +1,38 @@
-"""French typography for the bilans and the programme: babel's fr_FR rules, never hand-made.
+"""The bilans' and the programme's French typography, through lib.format (babel, fr_FR).
 
-Thin spaces (U+202F) between thousands and before « % » and « € », comma decimals, months
-in words. A missing value is "—" here: hidden cells are marked "s" by the caller, who knows
-whether the figure counts people.
+Here a public value that is not there is "—" (an amount not entered), whereas lib.format's
+default mark is "s": the callers that show counts of people write "s" themselves for a
+hidden cell (lib/bilan/tables.py), because only they know the cell's status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from lib import format as fr
 
-LOCALE = "fr_FR"
 MANQUANT = "—"
-NNBSP = "\u202f"
-
-
-def _missing(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+NNBSP = fr.NNBSP
 
 
 def nombre(x: float | None, decimales: int = 0) -> str:
-    if _missing(x):
-        return MANQUANT
-    pattern = "#,##0" + ("." + "0" * decimales if decimales else "")
-    return format_decimal(x, format=pattern, locale=LOCALE)
+    return fr.nombre(x, decimales, manquant=MANQUANT)
 
 
 def euros(x: float | None) -> str:
-    return MANQUANT if _missing(x) else f"{nombre(x)}{NNBSP}€"
+    return fr.nombre(x, 0, f"{NNBSP}€", manquant=MANQUANT)
 
 
 def pourcent(x: float | None, decimales: int = 1) -> str:
     """`x` already in percent (12.5 → « 12,5 % »)."""
-    return MANQUANT if _missing(x) else f"{nombre(x, decimales)}{NNBSP}%"
+    return fr.pourcent(x, decimales, manquant=MANQUANT)
 
 
 def date_longue(d: dt.date) -> str:
-    """« 31 décembre 2010 », « 1er janvier 2010 » (babel writes « 1 janvier »: French typography wants 1er)."""
-    text = format_date(d, format="long", locale=LOCALE)
+    """« 31 décembre 2010 », « 1er janvier 2010 » (French typography writes the first day 1er)."""
+    text = fr.date_longue(d)
     return "1er" + text[1:] if d.day == 1 else text
 
 
 def mois_annee(d: dt.date) -> str:
-    """« décembre 2010 »."""
-    return format_date(d, format="MMMM y", locale=LOCALE)
+    return fr.mois_annee(d)
