@@ -52,7 +52,6 @@ def demo_values(annee: int = ANNEE) -> pd.DataFrame:
                 "valeur_texte": texte,
                 "saisi_par": "démonstration",
                 "saisi_le": when,
-                "remplace_id": None,
                 "actif": True,
             }
         )
@@ -70,4 +69,4 @@ def demo_values(annee: int = ANNEE) -> pd.DataFrame:
         add(action, "methode", texte=_METHODE)
         add(action, "echeancier", texte=_ECHEANCIER)
         add(action, "indicateurs", texte=indicateurs)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows)  # remplace_id left out: NULL (an all-None column would go to PostgreSQL as text)
