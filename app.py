@@ -46,7 +46,7 @@ def ensure_database() -> None:
         if not settings().demo_au_premier_lancement:
             migrate(get_engine())
             st.info(
-                "La base est vide. Importez les données de l'entrepôt (page Référentiels et imports), "
+                "La base est vide. Importez l'extrait de l'entrepôt (page Imports ou python -m lib.ingest extrait), "
                 "ou activez la démonstration ([demo] charger_au_premier_lancement dans config.toml)."
             )
             st.stop()
@@ -68,6 +68,7 @@ PAGES = [
     st.Page("pages/animation.py", title="Programme d'animation", icon=":material/event_note:"),
     st.Page("pages/bilan.py", title="Bilan du comité", icon=":material/description:"),
     st.Page("pages/referentiels.py", title="Référentiels", icon=":material/upload_file:"),
+    st.Page("pages/imports.py", title="Imports", icon=":material/database_upload:"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
     st.Page("pages/journal.py", title="Journal", icon=":material/history:"),
 ]

@@ -34,6 +34,17 @@ class CotraitanceSettings:
 
 
 @dataclass(frozen=True)
+class ImportSettings:
+    """Monthly extract imports (lib.ingest)."""
+
+    taille_max_mo: int = 500  # per file: a larger one is refused before being read
+
+    @property
+    def taille_max_octets(self) -> int:
+        return self.taille_max_mo * 1_048_576
+
+
+@dataclass(frozen=True)
 class Settings:
     titre: str
     region_code: str
@@ -49,6 +60,7 @@ class Settings:
     fond_tuiles: str = ""
     association: str = ""  # name on the bilans' cover and footer
     logo: Path | None = None  # PNG or JPEG on the bilans' cover
+    imports: ImportSettings = field(default_factory=ImportSettings)
 
 
 def _resolve_db_url(url: str) -> str:
@@ -86,6 +98,7 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         fond_tuiles=raw.get("carte", {}).get("fond_tuiles", ""),
         association=raw.get("association", {}).get("nom", ""),
         logo=ROOT / raw["association"]["logo"] if raw.get("association", {}).get("logo") else None,
+        imports=ImportSettings(**raw.get("import", {})),
     )
 
 

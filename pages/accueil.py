@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from lib.config import settings
+from lib.db.engine import get_engine
 from lib.indicators.accueil import pilotage_figures
 from lib.indicators.data import warehouse
+from lib.ingest.versions import libelle_version
 from lib.secret import declare_public, protect
 from lib.ui import cotraitance as cotraitance_ui
 from lib.ui import observation as view
@@ -23,6 +25,7 @@ scope = scope_selector(w)
 period = period_selector(w)
 
 st.title(f"Observatoire des missions locales — {settings().region_nom}")
+st.caption(libelle_version(get_engine(), w.version))
 st.markdown(
     explain(
         f"Chiffres clés, {period.label} ({view.scope_label(w, scope)}), comparés à {period.previous_year().label}. "

@@ -65,11 +65,11 @@ def test_young_people_live_in_their_ml_territory(demo_engine) -> None:
     assert bad["n"].iloc[0] == 0
 
 
-def test_loading_twice_is_refused_without_half_writing(demo_engine) -> None:
+def test_the_demo_is_refused_on_a_base_with_data(demo_engine) -> None:
     from lib.config import settings
     from lib.demo.load import load_demo
 
     before = q(demo_engine, "SELECT COUNT(*) AS n FROM jeune")["n"].iloc[0]
-    with pytest.raises(pd.errors.DatabaseError, match="UNIQUE constraint failed"):
+    with pytest.raises(RuntimeError, match="La base contient déjà des données"):
         load_demo(demo_engine, settings(), n=500)
     assert q(demo_engine, "SELECT COUNT(*) AS n FROM jeune")["n"].iloc[0] == before

@@ -43,13 +43,13 @@ def test_migrations_and_demo_load_on_postgres(pg_engine, pg_url) -> None:
     assert 0 < len(followed_ids(w, year)) <= 3000
 
 
-def test_a_failed_load_leaves_postgres_as_it_was(pg_engine) -> None:
+def test_the_demo_is_refused_on_a_postgres_base_with_data(pg_engine) -> None:
     from lib.config import settings
     from lib.demo.load import load_demo
 
     with pg_engine.connect() as conn:
         before = conn.execute(text("SELECT COUNT(*) FROM jeune")).scalar()
-    with pytest.raises(pd.errors.DatabaseError, match="duplicate key"):
+    with pytest.raises(RuntimeError, match="La base contient déjà des données"):
         load_demo(pg_engine, settings(), n=500)
     with pg_engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM jeune")).scalar() == before

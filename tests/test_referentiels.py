@@ -39,7 +39,7 @@ def copie(demo_engine, tmp_path: Path) -> Engine:
     return make_engine(f"sqlite:///{dst_path}")
 
 
-REFERENTIELS = ("commune", "bassin", "bassin_commune", "data_version")
+REFERENTIELS = ("commune", "bassin", "bassin_commune", "version_donnees")
 """The tables an import of referentials writes: enough to watch in the quick checks."""
 
 

@@ -15,11 +15,9 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,21 +90,33 @@ class BassinCommune(Base):
 
 
 class Jeune(Base):
+    """A young person of one version of the data.
+
+    The versioned tables (young people and their events) are indexed on their version only:
+    the app reads a whole version into memory (lib.indicators.data) and never searches them
+    by date or by young person in SQL, and an index on a date costs a monthly load of a
+    million lines four times its insertion time (random B-tree inserts), see migration 0002.
+    """
+
     __tablename__ = "jeune"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"))
     commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
     sexe: Mapped[str] = mapped_column(String(1))  # F / H
     mois_naissance: Mapped[dt.date] = mapped_column(Date)  # first day of the birth month
     niveau: Mapped[str] = mapped_column(String(8))  # VI, Vbis, V, IV, III+
     qpv: Mapped[bool] = mapped_column(Boolean)
     zrr: Mapped[bool] = mapped_column(Boolean)
-    date_premier_accueil: Mapped[dt.date] = mapped_column(Date, index=True)
+    date_premier_accueil: Mapped[dt.date] = mapped_column(Date)
     indemnise: Mapped[bool] = mapped_column(Boolean)  # receives unemployment benefit
     logement: Mapped[str] = mapped_column(String(30))
     permis: Mapped[bool] = mapped_column(Boolean)
     vehicule: Mapped[bool] = mapped_column(Boolean)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    # HMAC-SHA256 of the ML's own identifier under the warehouse's secret key (lib.ingest.anonymat):
+    # the same young person keeps the same pseudonym from one monthly extract to the next.
+    pseudonyme: Mapped[str | None] = mapped_column(String(64))
+    version_id: Mapped[int] = mapped_column(ForeignKey("version_donnees.id"), index=True)
 
 
 class Contact(Base):
@@ -115,7 +125,7 @@ class Contact(Base):
     jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"))
     date: Mapped[dt.date] = mapped_column(Date)
     type: Mapped[str] = mapped_column(String(20))  # entretien, atelier, information
-    __table_args__ = (Index("ix_contact_date_jeune", "date", "jeune_id"),)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version_donnees.id"), index=True)
 
 
 class Dispositif(Base):
@@ -123,8 +133,8 @@ class Dispositif(Base):
 
     __tablename__ = "dispositif"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"), index=True)
-    code: Mapped[str] = mapped_column(String(12), index=True)
+    jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"))
+    code: Mapped[str] = mapped_column(String(12))
     date_entree: Mapped[dt.date] = mapped_column(Date)
     date_sortie: Mapped[dt.date | None] = mapped_column(Date)
     motif_sortie: Mapped[str | None] = mapped_column(String(60))
@@ -134,16 +144,18 @@ class Dispositif(Base):
     date_initialisation: Mapped[dt.date | None] = mapped_column(Date)
     date_premier_entretien: Mapped[dt.date | None] = mapped_column(Date)
     etat: Mapped[str | None] = mapped_column(String(30))  # accompagnement actif, alerte, suspension
+    version_id: Mapped[int] = mapped_column(ForeignKey("version_donnees.id"), index=True)
 
 
 class Situation(Base):
     __tablename__ = "situation"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"), index=True)
+    jeune_id: Mapped[int] = mapped_column(ForeignKey("jeune.id"))
     type: Mapped[str] = mapped_column(String(20))  # emploi, alternance, formation, immersion
     contrat: Mapped[str | None] = mapped_column(String(30))  # CDI, CDD, intérim, contrat aidé
     date_debut: Mapped[dt.date] = mapped_column(Date)
     date_fin: Mapped[dt.date | None] = mapped_column(Date)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version_donnees.id"), index=True)
 
 
 class DefmJeunes(Base):
@@ -151,6 +163,7 @@ class DefmJeunes(Base):
     ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), primary_key=True)
     mois: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # last day of month
     effectif: Mapped[int] = mapped_column(Integer)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version_donnees.id"), primary_key=True)
 
 
 class CleActivite(Base):
@@ -158,12 +171,14 @@ class CleActivite(Base):
     ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), primary_key=True)
     annee: Mapped[int] = mapped_column(Integer, primary_key=True)
     cle: Mapped[float] = mapped_column(Float)  # share, sums to 1 over the region
+    version_id: Mapped[int] = mapped_column(ForeignKey("version_donnees.id"), primary_key=True)
 
 
 class EnveloppeCotraitance(Base):
     __tablename__ = "enveloppe_cotraitance"
     annee: Mapped[int] = mapped_column(Integer, primary_key=True)
     enveloppe: Mapped[int] = mapped_column(Integer)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version_donnees.id"), primary_key=True)
 
 
 class RepartitionValidee(Base):
@@ -230,13 +245,40 @@ class AuditLog(Base):
     detail: Mapped[str] = mapped_column(Text)
 
 
-class DataVersion(Base):
-    """Bumped on every write; caches key on it so a refresh invalidates them."""
+class VersionDonnees(Base):
+    """One row per change of the data; the newest row is the current version (caches key on its id).
 
-    __tablename__ = "data_version"
+    A monthly extract, the demo or a restoration brings its own rows into the versioned tables
+    (``VERSIONED_TABLES``), tagged with its id; earlier rows are kept, so every earlier version
+    stays readable and can be restored. ``tables`` says, for each versioned table, which
+    version's rows are in effect in this version (a restoration points back at older rows; a
+    partial load, e.g. DEFM only, keeps the other tables' rows). Other writers (a partnership
+    value, a validated répartition, a referential) add a row of their nature with the same
+    ``tables`` as the previous version.
+    """
+
+    __tablename__ = "version_donnees"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
-    __table_args__ = (UniqueConstraint("id"),)
+    nature: Mapped[str] = mapped_column(String(20))  # extrait, demo, restauration, partenariat, ...
+    mois_extraction: Mapped[dt.date | None] = mapped_column(Date)  # first day of the extraction month
+    fichiers: Mapped[str] = mapped_column(Text, default="[]")  # JSON: [{nom, sha256, lignes, format}]
+    empreinte: Mapped[str | None] = mapped_column(String(64), index=True)  # sha256 over the files' hashes
+    tables: Mapped[str] = mapped_column(Text, default="{}")  # JSON: versioned table → version id of its rows
+    utilisateur: Mapped[str] = mapped_column(String(80))
+    charge_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    resume: Mapped[str] = mapped_column(Text, default="")
+    restaure_depuis: Mapped[int | None] = mapped_column(Integer)
+
+
+VERSIONED_TABLES = (
+    "jeune",
+    "contact",
+    "dispositif",
+    "situation",
+    "defm_jeunes",
+    "cle_activite",
+    "enveloppe_cotraitance",
+)
 
 
 class AnimationValeur(Base):

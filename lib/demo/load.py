@@ -1,23 +1,34 @@
-"""Write the demo region into an empty database, in one transaction."""
+"""Load the demo region: its referentials directly, its young people through the importer.
+
+The generated young people, events, DEFM jeunes, activity keys and envelope are
+written as files in the formats of docs/formats.md and loaded by
+`lib.ingest.extrait.charger_extrait`, like a real monthly extract: the demo proves
+the road (validation, pseudonymisation, one version, one transaction).
+"""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from lib.animation.demo import demo_values as animation_demo
-from lib.config import Settings
-from lib.db.engine import bump_version, log_action, migrate
-from lib.db.schema import Commune
-from lib.demo.generator import generate
+from lib.config import ROOT, Settings
+from lib.db.engine import log_action, migrate
+from lib.db.schema import Commune, VersionDonnees
+from lib.demo.generator import DemoData, generate
 from lib.demo.partenariat import generate_partenariat
 from lib.demo.reference import reference
 from lib.demo.seed_figures import ANNEE_ENVELOPPE, ENVELOPPE_2010, SEED_MLS
 
 Progress = Callable[[float, str], None]
+# Demo only: a key generated once on this machine (data/ is not in the repository for it: .gitignore).
+CLE_DEMO = ROOT / "data" / ".cle_pseudonymisation_demo"
 
 
 def _dates_for_db(df: pd.DataFrame, conn: Connection) -> pd.DataFrame:
@@ -36,8 +47,9 @@ def insert_frame(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50
 
 
 def is_loaded(engine: Engine) -> bool:
+    """True once a version of the data exists (the referentials alone are not a loaded base)."""
     with engine.connect() as conn:
-        return conn.execute(select(Commune.code).limit(1)).first() is not None
+        return conn.execute(select(VersionDonnees.id).limit(1)).first() is not None
 
 
 def load_reference(conn: Connection, progress: Progress) -> pd.DataFrame:
@@ -56,42 +68,133 @@ def load_reference(conn: Connection, progress: Progress) -> pd.DataFrame:
     return ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
 
 
+def _oui_non(values: pd.Series) -> np.ndarray:
+    return np.where(values.to_numpy(bool), "oui", "non")
+
+
+def _iso(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("")
+
+
+def demo_files(data: DemoData, folder: Path) -> list[Path]:
+    """The demo written as an extract in the formats of docs/formats.md (CSV, `;`, UTF-8)."""
+    ident = {"identifiant": data.jeunes["id"].astype(str)}
+    j = data.jeunes
+    frames = {
+        "jeunes": pd.DataFrame(
+            {
+                **ident,
+                "code_ml": j["ml_code"],
+                "commune": j["commune_code"],
+                "sexe": j["sexe"],
+                "mois_naissance": pd.to_datetime(j["mois_naissance"]).dt.strftime("%Y-%m"),
+                "niveau": j["niveau"],
+                "qpv": _oui_non(j["qpv"]),
+                "zrr": _oui_non(j["zrr"]),
+                "date_premier_accueil": _iso(j["date_premier_accueil"]),
+                "indemnise": _oui_non(j["indemnise"]),
+                "logement": j["logement"],
+                "permis": _oui_non(j["permis"]),
+                "vehicule": _oui_non(j["vehicule"]),
+            }
+        ),
+        "contacts": pd.DataFrame(
+            {
+                "identifiant": data.contacts["jeune_id"].astype(str),
+                "date": _iso(data.contacts["date"]),
+                "type": data.contacts["type"],
+            }
+        ),
+        "dispositifs": pd.DataFrame(
+            {
+                "identifiant": data.dispositifs["jeune_id"].astype(str),
+                "dispositif": data.dispositifs["code"],
+                **{
+                    c: _iso(data.dispositifs[c])
+                    for c in (
+                        "date_entree",
+                        "date_sortie",
+                        "date_affectation",
+                        "date_acceptation",
+                        "date_initialisation",
+                        "date_premier_entretien",
+                    )
+                },
+                "motif_sortie": data.dispositifs["motif_sortie"].fillna(""),
+                "etat": data.dispositifs["etat"].fillna(""),
+            }
+        ),
+        "situations": pd.DataFrame(
+            {
+                "identifiant": data.situations["jeune_id"].astype(str),
+                "type": data.situations["type"],
+                "contrat": data.situations["contrat"].fillna(""),
+                "date_debut": _iso(data.situations["date_debut"]),
+                "date_fin": _iso(data.situations["date_fin"]),
+            }
+        ),
+        "defm": pd.DataFrame(
+            {
+                "code_ml": data.defm["ml_code"],
+                "mois": pd.to_datetime(data.defm["mois"]).dt.strftime("%Y-%m"),
+                "effectif": data.defm["effectif"],
+            }
+        ),
+        "cles": pd.DataFrame(
+            {"code_ml": [m.code for m in SEED_MLS], "annee": 2010, "cle": [m.cle_activite_2010 for m in SEED_MLS]}
+        ),
+        "enveloppe": pd.DataFrame({"annee": [ANNEE_ENVELOPPE], "enveloppe": [ENVELOPPE_2010]}),
+    }
+    paths = []
+    for name, frame in frames.items():
+        path = folder / f"demo_{name}.csv"
+        frame.to_csv(path, sep=";", index=False)
+        paths.append(path)
+    return paths
+
+
 def load_demo(
     engine: Engine,
     cfg: Settings,
     progress: Progress = lambda f, m: None,
     n: int | None = None,
 ) -> None:
-    """Create the schema and load the demo region. All or nothing."""
+    """Create the schema and load the demo region into an empty base. Raises RuntimeError (French) if the
+    base already holds data or if the importer refuses the demo."""
+    from lib.ingest.extrait import charger_extrait  # the importer's validation library loads only when needed
+
     migrate(engine)
+    if is_loaded(engine):
+        raise RuntimeError(
+            "La base contient déjà des données : la démonstration ne se charge que dans une base vide "
+            "(les extraits suivants passent par python -m lib.ingest extrait ou la page Imports)."
+        )
     n = n or cfg.demo_jeunes
     with engine.begin() as conn:
-        communes = load_reference(conn, progress)
-        progress(0.15, f"Génération de {n:,} jeunes (données synthétiques)".replace(",", " "))
-        data = generate(communes[["code", "population", "ml_code", "zrr"]], n, cfg.demo_seed)
-        steps = [
-            ("jeune", data.jeunes, "Jeunes"),
-            ("contact", data.contacts, "Entretiens et ateliers"),
-            ("dispositif", data.dispositifs, "Dispositifs d'accompagnement"),
-            ("situation", data.situations, "Situations (emploi, formation…)"),
-            ("defm_jeunes", data.defm, "DEFM jeunes"),
-        ]
-        for i, (table, df, label) in enumerate(steps):
-            progress(
-                0.25 + 0.65 * i / len(steps),
-                f"Chargement : {label} ({len(df):,} lignes)".replace(",", " "),
-            )
-            insert_frame(conn, table, df)
-        keys = pd.DataFrame([{"ml_code": m.code, "annee": 2010, "cle": m.cle_activite_2010} for m in SEED_MLS])
-        insert_frame(conn, "cle_activite", keys)
-        insert_frame(
-            conn,
-            "enveloppe_cotraitance",
-            pd.DataFrame([{"annee": ANNEE_ENVELOPPE, "enveloppe": ENVELOPPE_2010}]),
+        if conn.execute(select(Commune.code).limit(1)).first() is None:
+            communes = load_reference(conn, progress)
+            progress(0.10, "Indicateurs du partenariat")
+            insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
+            insert_frame(conn, "animation_valeur", animation_demo())
+        else:  # referentials of an earlier, interrupted first start
+            ref = reference()
+            communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
+    progress(0.15, f"Génération de {n:,} jeunes (données synthétiques)".replace(",", " "))
+    data = generate(communes[["code", "population", "ml_code", "zrr"]], n, cfg.demo_seed)
+    with tempfile.TemporaryDirectory(prefix="observatoire-demo-") as tmp:
+        progress(0.25, "Écriture de l'extrait de démonstration")
+        files = demo_files(data, Path(tmp))
+        res = charger_extrait(
+            engine,
+            [(p.name, p) for p in files],
+            "système",
+            nature="demo",
+            accepter_avertissements=True,
+            fichier_cle_demo=CLE_DEMO,
+            progression=lambda f, msg: progress(0.3 + 0.7 * f, msg),
         )
-        progress(0.95, "Indicateurs du partenariat")
-        insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
-        insert_frame(conn, "animation_valeur", animation_demo())
+    if res.statut != "chargé":
+        raise RuntimeError(res.texte())
+    with engine.begin() as conn:
         log_action(conn, "système", "chargement démo", f"{n} jeunes, graine {cfg.demo_seed}")
-        bump_version(conn)
     progress(1.0, "Base prête")

@@ -4,6 +4,10 @@ Indicator functions work on these frames with vectorised pandas: at 300,000
 young people the whole warehouse fits in a few hundred MB and every aggregate
 takes milliseconds, on SQLite and PostgreSQL alike. The cache keys on the data
 version that every write bumps, so an import invalidates it.
+
+The versioned tables keep the rows of every earlier version: each is read
+filtered on the version whose rows are in effect in the version shown (the
+current one, or an earlier one an administrator chose to show "as of").
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from functools import lru_cache
 import pandas as pd
 from sqlalchemy import Engine
 
-from lib.db.engine import data_version, get_engine
+from lib.db.engine import data_version, get_engine, version_tables
 
 DATE_COLUMNS = {
     "jeune": ("mois_naissance", "date_premier_accueil"),
@@ -64,8 +68,24 @@ class Warehouse:
         return dict(zip(self.mls["code"], self.mls["nom"], strict=True))
 
 
-def _read(engine: Engine, table: str, columns: str = "*") -> pd.DataFrame:
+# Versioned tables: the columns the indicators use (not the pseudonym nor the version tag).
+COLUMNS = {
+    "jeune": "id, ml_code, commune_code, sexe, mois_naissance, niveau, qpv, zrr, date_premier_accueil, "
+    "indemnise, logement, permis, vehicule",
+    "contact": "jeune_id, date, type",
+    "dispositif": "id, jeune_id, code, date_entree, date_sortie, motif_sortie, date_affectation, "
+    "date_acceptation, date_initialisation, date_premier_entretien, etat",
+    "situation": "id, jeune_id, type, contrat, date_debut, date_fin",
+    "defm_jeunes": "ml_code, mois, effectif",
+    "cle_activite": "ml_code, annee, cle",
+    "enveloppe_cotraitance": "annee, enveloppe",
+}
+
+
+def _read(engine: Engine, table: str, columns: str = "*", version_rows: int | None = None) -> pd.DataFrame:
     sql = f"SELECT {columns} FROM {table}"  # noqa: S608 (fixed names)
+    if version_rows is not None:
+        sql += f" WHERE version_id = {int(version_rows)}"
     with engine.connect() as conn:
         # On SQLite, pandas reading the driver's cursor directly is twice as fast as through
         # SQLAlchemy's row objects (1.9 M contacts: 2.8 s instead of 5.2 s).
@@ -79,8 +99,16 @@ def _read(engine: Engine, table: str, columns: str = "*") -> pd.DataFrame:
     return df
 
 
-def read_warehouse(engine: Engine) -> Warehouse:
-    version = data_version(engine)
+def _read_versioned(engine: Engine, table: str, rows_of: dict[str, int]) -> pd.DataFrame:
+    # a table no version has brought yet (an empty base) reads as empty: version 0 has no rows
+    return _read(engine, table, COLUMNS[table], rows_of.get(table, 0))
+
+
+def read_warehouse(engine: Engine, version: int | None = None) -> Warehouse:
+    """The warehouse as of `version` (default: the current one)."""
+    version = data_version(engine) if version is None else version
+    with engine.connect() as conn:
+        rows_of = version_tables(conn, version)
     communes = _read(engine, "commune", "code, nom, dep_code, population, qpv, zrr")
     communes = communes.merge(
         _read(engine, "ml_commune").rename(columns={"commune_code": "code"}),
@@ -91,19 +119,19 @@ def read_warehouse(engine: Engine) -> Warehouse:
         on="code",
         how="left",
     )
-    jeunes = _read(engine, "jeune")
+    jeunes = _read_versioned(engine, "jeune", rows_of)
     geo = communes.set_index("code")
     codes = jeunes["commune_code"].astype(str)
     jeunes["dep_code"] = pd.Categorical(geo["dep_code"].reindex(codes).to_numpy())
     jeunes["bassin_code"] = pd.Categorical(geo["bassin_code"].reindex(codes).to_numpy())
     return Warehouse(
         jeunes=jeunes,
-        contacts=_read(engine, "contact", "jeune_id, date, type"),
-        dispositifs=_read(engine, "dispositif"),
-        situations=_read(engine, "situation"),
-        defm=_read(engine, "defm_jeunes"),
-        cles=_read(engine, "cle_activite"),
-        enveloppes=_read(engine, "enveloppe_cotraitance"),
+        contacts=_read_versioned(engine, "contact", rows_of),
+        dispositifs=_read_versioned(engine, "dispositif", rows_of),
+        situations=_read_versioned(engine, "situation", rows_of),
+        defm=_read_versioned(engine, "defm_jeunes", rows_of),
+        cles=_read_versioned(engine, "cle_activite", rows_of),
+        enveloppes=_read_versioned(engine, "enveloppe_cotraitance", rows_of),
         communes=communes,
         mls=_read(engine, "mission_locale"),
         departements=_read(engine, "departement"),
@@ -113,12 +141,28 @@ def read_warehouse(engine: Engine) -> Warehouse:
     )
 
 
+VERSION_AFFICHEE = "version_affichee"  # session key: the version an administrator chose to show
+
+
+def _version_affichee() -> int | None:
+    """The version shown in this browser session, when an administrator chose an earlier one."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:  # outside a page (command line, benchmark, test): the current version
+        return None
+    shown = ctx.session_state.filtered_state.get(VERSION_AFFICHEE)
+    return int(shown) if shown else None
+
+
 @lru_cache(maxsize=2)
 def _cached(url: str, version: int) -> Warehouse:
-    return read_warehouse(get_engine(url))
+    return read_warehouse(get_engine(url), version)
 
 
-def warehouse(url: str | None = None) -> Warehouse:
-    """The current warehouse; re-read only when the data version changed."""
+def warehouse(url: str | None = None, version: int | None = None) -> Warehouse:
+    """The warehouse as of `version` (default: the current one); re-read only when the version changed."""
     engine = get_engine(url)
-    return _cached(str(engine.url.render_as_string(hide_password=False)), data_version(engine))
+    version = version if version is not None else _version_affichee()
+    shown = data_version(engine) if version is None else version
+    return _cached(str(engine.url.render_as_string(hide_password=False)), shown)

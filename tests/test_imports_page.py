@@ -1,0 +1,73 @@
+"""The Imports page: the version in service, the versions, restore and "as of" for an administrator."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+import pytest
+
+import lib.config
+import lib.db.engine
+from lib.auth import User
+from lib.db.engine import bump_version, data_version, make_engine
+from lib.indicators.data import VERSION_AFFICHEE
+from tests.apptest_pages import open_page
+from tests.conftest import TEST_DB_URL
+
+
+def test_anyone_sees_the_version_in_service_and_the_versions(demo_engine) -> None:
+    at = open_page("pages/imports.py")
+    texts = " ".join(m.value for m in at.markdown)
+    assert "**En service :** Données de démonstration (synthétiques), chargées le" in texts
+    assert any("rôle « animateur »" in i.value for i in at.info)  # no upload without a role
+    assert len(at.get("file_uploader")) == 0
+
+
+def test_the_home_page_says_which_version_it_shows(demo_engine) -> None:
+    at = open_page("pages/accueil.py")
+    assert any(c.value.startswith("Données de démonstration (synthétiques), chargées le ") for c in at.caption)
+
+
+@pytest.fixture
+def copie(demo_engine, tmp_path, monkeypatch):
+    """The app on a private copy of the demo database with a second data version (restorable)."""
+    src, dst = sqlite3.connect(TEST_DB_URL.removeprefix("sqlite:///")), sqlite3.connect(tmp_path / "c.db")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:  # a DEFM-only version: its own rows for defm_jeunes
+        v = bump_version(conn, "extrait", "test", "DEFM seules", apporte=["defm_jeunes"])
+        conn.exec_driver_sql(
+            f"INSERT INTO defm_jeunes (ml_code, mois, effectif, version_id) "
+            f"SELECT ml_code, mois, effectif + 1, {v} FROM defm_jeunes WHERE version_id = 1"
+        )
+    cfg = dataclasses.replace(lib.config.settings(), database_url=url)
+    monkeypatch.setattr(lib.config, "settings", lambda: cfg)
+    monkeypatch.setattr(lib.db.engine, "settings", lambda: cfg)
+    lib.db.engine.get_engine.cache_clear()
+    yield engine
+    lib.db.engine.get_engine.cache_clear()
+
+
+def test_an_admin_restores_a_version_and_shows_an_earlier_one(copie) -> None:
+    at = open_page("pages/imports.py")
+    at.session_state["user"] = User("chef", "admin")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    before = data_version(copie)
+    at.selectbox(key="imp_version").set_value(1).run()
+    at.checkbox(key="imp_confirme").check().run()
+    at.button(key="imp_restaurer").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"Version 1 remise en service (nouvelle version {before + 1})" in s.value for s in at.success)
+    assert data_version(copie) == before + 1
+    with copie.connect() as conn:
+        action = conn.exec_driver_sql("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").scalar()
+    assert action == "restauration"
+    at.selectbox(key="imp_version").set_value(1).run()
+    at.button(key="imp_afficher").click().run()
+    assert at.session_state[VERSION_AFFICHEE] == 1
+    assert any("L'application montre la version 1" in w.value for w in at.warning)
