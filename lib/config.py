@@ -39,10 +39,6 @@ class ImportSettings:
 
     taille_max_mo: int = 500  # per file: a larger one is refused before being read
 
-    @property
-    def taille_max_octets(self) -> int:
-        return self.taille_max_mo * 1_048_576
-
 
 @dataclass(frozen=True)
 class Settings:

@@ -321,3 +321,24 @@ def test_the_templates_load_without_blocking_error(base) -> None:
     files = [(f"{f.cle}.csv", DOCS / "modeles" / f"{f.cle}.csv") for f in FORMATS if f.cle != "cles"]
     res = charger_extrait(base, files, "animateur", verifier_seulement=True)
     assert res.rapport.erreurs == 0, res.texte()
+
+
+@pytest.mark.parametrize(
+    ("contenu", "nom", "message"),
+    [
+        (b"indicateur;ml;trimestre;valeur\nmrs;ML09;2010-T1;3;4\n", "v.csv", "2 : 5 valeurs au lieu de 4"),
+        ("indicateur;ml;trimestre;valeur\nmrs;Ariège;2010-T1;3\n".encode("cp1252"), "v.csv", None),
+        (_truncated_xlsx(), "v.xlsx", "n'est pas un classeur .xlsx lisible"),
+        (bytes(range(256)), "v.csv", "n'est pas un fichier texte"),
+    ],
+)
+def test_the_partnership_import_reads_with_the_same_reader(contenu, nom, message) -> None:
+    """Formerly "UnicodeDecodeError : 'charmap' codec…", "BadZipFile", "ParserError : Error tokenizing…"."""
+    from lib.partenariat.entry import read_file
+
+    frame, errors = read_file(contenu, nom)
+    if message is None:  # Windows-1252 is read, not refused
+        assert errors == [] and frame["ml"].tolist() == ["Ariège"]
+        return
+    assert frame is None and message in str(errors[0])
+    assert not any(word in str(errors[0]) for word in ("Error", "codec", "BadZipFile"))

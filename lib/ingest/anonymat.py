@@ -73,18 +73,19 @@ def colonnes_interdites(entete: list[str]) -> list[tuple[str, str]]:
 
 def valeurs_interdites(serie: pd.Series) -> tuple[str, np.ndarray] | None:
     """(what, positions) of the first kind of direct identifier the values of `serie` look like."""
-    valeurs = serie.astype(str)
-    uniques, codes = None, None
-    if len(valeurs) > 1000:  # most columns repeat few values: test each distinct value once
-        codes, uniques = pd.factorize(valeurs)
-        candidates = pd.Series(uniques)
-    else:
-        candidates = valeurs.reset_index(drop=True)
+    codes, uniques = pd.factorize(serie.astype(str))  # most columns repeat few values: each tested once
+    candidates = pd.Series(uniques, dtype=object)
+    # cheap vectorised filters first: an e-mail has an "@", a phone number or a NIR 10 characters or more
+    arobase = candidates.str.contains("@", regex=False).to_numpy()
+    longs = (candidates.str.len() >= 10).to_numpy()
     for quoi, motif in MOTIFS_VALEURS.items():
-        hit = candidates.str.contains(motif, na=False).to_numpy()
+        keep = arobase if quoi == "adresse électronique" else longs
+        if not keep.any():
+            continue
+        hit = np.zeros(len(candidates), dtype=bool)
+        hit[keep] = candidates[keep].str.contains(motif, na=False).to_numpy()
         if hit.any():
-            positions = np.flatnonzero(hit[codes]) if codes is not None else np.flatnonzero(hit)
-            return quoi, positions
+            return quoi, np.flatnonzero(hit[codes])
     return None
 
 

@@ -37,6 +37,7 @@ from lib.db.schema import (
     Situation,
     VersionDonnees,
 )
+from lib.format import entier
 from lib.ingest import ecriture
 from lib.ingest.anonymat import cle_pseudonymisation, colonnes_interdites, pseudonymes
 from lib.ingest.errors import ImportErrorFr
@@ -122,7 +123,7 @@ class Resultat:
 
 
 def _n(x: int) -> str:
-    return f"{x:,}".replace(",", "\u202f")
+    return entier(x)
 
 
 # ---------------------------------------------------------------- entry point
@@ -143,7 +144,7 @@ def charger_extrait(
     """Validate `fichiers` (name, content or path) and, unless refused, load them as a new version."""
     rapport = Rapport()
     cfg = settings().imports
-    tableaux = _ouvrir(fichiers, cfg.taille_max_octets, rapport)
+    tableaux = _ouvrir(fichiers, cfg.taille_max_mo * 1_048_576, rapport)
     if rapport.erreurs:
         return _refus(engine, utilisateur, rapport, [], "Extrait refusé : fichier illisible. Rien n'a été chargé.")
     par_format = _formats(tableaux, rapport)

@@ -28,6 +28,7 @@ BLOC = 200_000  # lines per block: bounded memory whatever the file's size
 RATIO_MAX_ZIP = 100  # an XLSX compresses ~5-20x; a bomb, thousands of times
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # the old binary Excel (.xls)
+_XLSX_ILLISIBLE = "« {nom} » n'est pas un classeur .xlsx lisible (fichier tronqué ou abîmé ?) : rien n'a été chargé."
 _ENTETE_SEULE = "« {nom} » ne contient que l'en-tête : aucune ligne de données."
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
@@ -69,6 +70,8 @@ def lire_tableau(source: bytes | Path, nom: str, taille_max: int, bloc: int = BL
     empreinte = _sha256(source)
     if debut.startswith(_ZIP):
         return _lire_xlsx(source, nom, empreinte, taille_max, bloc)
+    if nom.lower().endswith((".xlsx", ".xlsm")) and not debut.startswith(_OLE):
+        raise ImportErrorFr(_XLSX_ILLISIBLE.format(nom=nom))
     if debut.startswith(_OLE):
         raise ImportErrorFr(f"« {nom} » est un classeur Excel ancien (.xls) : enregistrez-le au format .xlsx ou .csv.")
     if b"\x00" in debut:
@@ -141,26 +144,28 @@ def _blocs_csv(
     source: bytes | Path, nom: str, encoding: str, sep: str, ncols: int, bloc: int, tableau: Tableau
 ) -> Iterator[pd.DataFrame]:
     with _ouvrir(source) as f:
+        # The header is parsed too: its width is then the expected one, and a longer line is a
+        # ParserError naming it (with `names=`, pandas would silently take the extra value as an index).
         reader = pd.read_csv(
             f,
             sep=sep,
             encoding=encoding,
             dtype=str,
             header=None,
-            skiprows=1,
-            names=range(ncols),
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,  # keeps the line numbers those of the file
             chunksize=bloc,
             engine="c",
         )
-        ligne = 2
+        ligne = 1
         try:
             for chunk in reader:
                 chunk.index = pd.RangeIndex(ligne, ligne + len(chunk))
                 ligne += len(chunk)
-                yield _nettoyer(chunk, tableau)
+                if chunk.index[0] == 1:
+                    chunk = chunk.iloc[1:]
+                yield _nettoyer(chunk.fillna("").iloc[:, :ncols], tableau)
         except pd.errors.ParserError as exc:
             raise ImportErrorFr(
                 f"« {nom} » est illisible à partir d'une ligne : rien n'a été chargé.", [_parser(exc)]
@@ -200,7 +205,7 @@ def _verifier_non_vide(nom: str, tableau: Tableau) -> None:
 def _lire_xlsx(source: bytes | Path, nom: str, empreinte: str, taille_max: int, bloc: int) -> Tableau:
     from openpyxl import load_workbook  # only for XLSX files
 
-    illisible = f"« {nom} » n'est pas un classeur .xlsx lisible (fichier tronqué ou abîmé ?) : rien n'a été chargé."
+    illisible = _XLSX_ILLISIBLE.format(nom=nom)
     try:
         with zipfile.ZipFile(_ouvrir(source)) as archive:
             infos = archive.infolist()

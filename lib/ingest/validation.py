@@ -195,6 +195,8 @@ def _appliquer(
 def identifiants_directs(bloc: pd.DataFrame, fmt: Format, fichier: str, rapport: Rapport) -> None:
     """Values that look like an e-mail, a phone number or a NIR, in the free-text and unknown columns."""
     libres = [c for c in bloc.columns if c not in fmt.par_nom or fmt.par_nom[c].type == "texte"]
+    if fmt.evenement:  # an event's identifier must be one of the young people's file, scanned there
+        libres = [c for c in libres if c != "identifiant"]
     for nom in libres:
         found = valeurs_interdites(bloc[nom])
         if found is not None:

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from babel.dates import format_datetime
 from sqlalchemy import Engine, select
 
+from lib import format as fmt
 from lib.db.engine import bump_version, current_version, log_action, version_tables
 from lib.db.schema import VersionDonnees
 from lib.ingest.errors import ImportErrorFr
@@ -56,8 +56,8 @@ T = VersionDonnees.__table__
 
 
 def libelle_mois(mois: dt.date | None) -> str:
-    """ "mars 2010" (babel has no month-year pattern without a day in every locale: spelled here)."""
-    return f"{MOIS_FR[mois.month - 1]} {mois.year}" if mois else "mois non précisé"
+    """ "mars 2010" """
+    return fmt.mois_annee(mois) if mois else "mois non précisé"
 
 
 def _version(row) -> Version:  # noqa: ANN001 (a Row of version_donnees)
@@ -132,12 +132,12 @@ def restaurer(engine: Engine, numero: int, utilisateur: str) -> int:
     return new
 
 
-def libelle_version(engine: Engine, numero: int, locale: str = "fr_FR") -> str:
+def libelle_version(engine: Engine, numero: int) -> str:
     """What the home page says: "Données de l'extraction de mars 2010, chargée le 2 décembre 2026 à 16:40"."""
     src = source_des_donnees(engine, numero)
     if src is None:
         return "Aucune donnée chargée."
-    quand = format_datetime(src.charge_le, "d MMMM y 'à' HH:mm", locale=locale)
+    quand = f"{fmt.date_longue(src.charge_le.date())} à {src.charge_le:%H:%M}"
     if src.nature == "demo":
         texte = f"Données de démonstration (synthétiques), chargées le {quand}"
     else:
@@ -145,5 +145,5 @@ def libelle_version(engine: Engine, numero: int, locale: str = "fr_FR") -> str:
     if src.id != numero:
         v = version(engine, numero)
         if v is not None and v.nature == "restauration":
-            texte += f" (remise en service le {format_datetime(v.charge_le, 'd MMMM y', locale=locale)})"
+            texte += f" (remise en service le {fmt.date_longue(v.charge_le.date())})"
     return texte + f" — version {numero}."

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.config import settings
+from lib.ingest.errors import ImportErrorFr
+from lib.ingest.lecture import lire_tableau
 from lib.partenariat import trimestres
 from lib.partenariat.catalogue import Catalogue, Indicateur
 
@@ -80,39 +83,36 @@ def _cell(v: object) -> str:
 
 
 def read_file(data: bytes, filename: str) -> tuple[pd.DataFrame | None, list[EntryError]]:
-    """CSV (; , or tab, UTF-8 or Windows-1252) or XLSX → frame of text cells with a `ligne` column."""
+    """CSV (; , or tab, UTF-8 or Windows-1252) or XLSX → frame of text cells with a `ligne` column.
+
+    Read by the importer's reader (lib.ingest.lecture): a damaged, binary, empty or oversized
+    file gets the same French message as a monthly extract, never a Python exception's name."""
     name = filename.lower()
+    if not name.endswith((".xlsx", ".xlsm", ".csv", ".txt")):
+        return None, [EntryError(None, None, filename, "format non pris en charge : fichier .csv ou .xlsx attendu")]
     try:
-        if name.endswith((".xlsx", ".xlsm")):
-            raw = pd.read_excel(io.BytesIO(data), dtype=object, header=None)
-        elif name.endswith((".csv", ".txt")):
-            raw = _read_csv(data)
-        else:
-            return None, [EntryError(None, None, filename, "format non pris en charge : fichier .csv ou .xlsx attendu")]
-    except Exception as exc:  # noqa: BLE001 (any unreadable file is reported, never raised to the page)
-        return None, [EntryError(None, None, filename, f"fichier illisible ({type(exc).__name__} : {exc})")]
-    if raw.empty:
-        return None, [EntryError(1, None, "", "le fichier est vide (attendu : une ligne d'en-tête puis les valeurs)")]
-    header = [_norm_header(h) for h in raw.iloc[0].map(_cell)]
-    mapping: dict[str, int] = {}
-    for idx, h in enumerate(header):
-        col = ALIASES.get(h)
-        if col and col not in mapping:
-            mapping[col] = idx
-    missing = [c for c in COLONNES if c not in mapping]
-    if missing:
-        found = ", ".join(f"« {h} »" for h in header if h) or "aucune"
-        return None, [
-            EntryError(1, c, "", f"colonne obligatoire absente de l'en-tête (colonnes trouvées : {found})")
-            for c in missing
-        ]
-    body = raw.iloc[1:]
+        tableau = lire_tableau(data, filename, settings().imports.taille_max_mo * 1_048_576)
+        header = [h.replace("_", " ") for h in tableau.entete]
+        mapping: dict[str, int] = {}
+        for idx, (h, raw) in enumerate(zip(header, tableau.entete, strict=True)):
+            col = ALIASES.get(h) or ALIASES.get(raw)
+            if col and col not in mapping:
+                mapping[col] = idx
+        missing = [c for c in COLONNES if c not in mapping]
+        if missing:
+            found = ", ".join(f"« {h} »" for h in header if h) or "aucune"
+            return None, [
+                EntryError(1, c, "", f"colonne obligatoire absente de l'en-tête (colonnes trouvées : {found})")
+                for c in missing
+            ]
+        body = pd.concat(list(tableau.blocs))
+    except ImportErrorFr as exc:
+        return None, [EntryError(None, None, "", f"fichier illisible : {exc.texte().rstrip('.')}")]
     if len(body) > MAX_LIGNES:
         return None, [EntryError(None, None, "", f"trop de lignes ({len(body)}) : {MAX_LIGNES} au plus par import")]
-    frame = pd.DataFrame({c: body.iloc[:, mapping[c]].map(_cell).to_numpy() for c in COLONNES})
-    frame["ligne"] = range(2, len(frame) + 2)
-    blank = (frame[list(COLONNES)] == "").all(axis=1)
-    return frame[~blank].reset_index(drop=True), []
+    frame = pd.DataFrame({c: body.iloc[:, mapping[c]].astype(object).to_numpy() for c in COLONNES})
+    frame["ligne"] = body.index.to_numpy()
+    return frame.reset_index(drop=True), []
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.format import entier, horodatage
 from lib.ingest.extrait import Resultat
 from lib.ingest.formats import FORMATS
 from lib.ingest.rapport import Rapport
@@ -27,11 +28,7 @@ def resultat(res: Resultat) -> None:
         show = st.warning
     show(res.message)
     if res.fichiers:
-        st.markdown(
-            "\n".join(
-                f"- {f.nom} : {_titre(f.format)}, {f.lignes:,} lignes".replace(",", "\u202f") for f in res.fichiers
-            )
-        )
+        st.markdown("\n".join(f"- {f.nom} : {_titre(f.format)}, {entier(f.lignes)} lignes" for f in res.fichiers))
     rapport(res.rapport)
 
 
@@ -85,7 +82,7 @@ def versions_table(versions: list[Version], courante: int) -> None:
             {
                 "version": str(v.id),
                 "en service": "oui" if v.id == courante else "",
-                "chargée le": f"{v.charge_le:%d/%m/%Y %H:%M}",
+                "chargée le": horodatage(v.charge_le),
                 "nature": v.libelle_nature + (f" de la version {v.restaure_depuis}" if v.restaure_depuis else ""),
                 "mois d'extraction": libelle_mois(v.mois_extraction) if v.mois_extraction else "",
                 "par": v.utilisateur,
