@@ -47,6 +47,9 @@ def test_a_database_of_the_first_schema_keeps_its_data_as_version_1(tmp_path) ->
         conn.execute(text("INSERT INTO contact (id, jeune_id, date, type) VALUES (1, 1, '2010-03-16', 'entretien')"))
         conn.execute(text("INSERT INTO defm_jeunes VALUES ('ML31', '2009-12-31', 4512)"))
         conn.execute(text("INSERT INTO enveloppe_cotraitance VALUES (2010, 5787)"))
+    from lib.demo.load import is_loaded
+
+    assert is_loaded(engine)  # the app's first start must migrate it, not load the demo over it
     migrate(engine)
     assert data_version(engine) == 1
     with engine.connect() as conn:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.engine import Connection
 
 from lib.animation.demo import demo_values as animation_demo
@@ -49,6 +49,11 @@ def insert_frame(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50
 def is_loaded(engine: Engine) -> bool:
     """True once a version of the data exists (the referentials alone are not a loaded base)."""
     with engine.connect() as conn:
+        if not inspect(conn).has_table(VersionDonnees.__tablename__):
+            # a base of the first schema, before the versions: loaded if it has communes (its
+            # migration then makes its data version 1, see migration 0002)
+            has_communes = inspect(conn).has_table(Commune.__tablename__)
+            return has_communes and conn.execute(select(Commune.code).limit(1)).first() is not None
         return conn.execute(select(VersionDonnees.id).limit(1)).first() is not None
 
 
