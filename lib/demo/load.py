@@ -180,8 +180,7 @@ def load_demo(
             communes = load_reference(conn, progress)
             progress(0.10, "Indicateurs du partenariat")
             insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
-            # remplace_id is all None: typed, or PostgreSQL receives it as text for an integer column
-            insert_frame(conn, "animation_valeur", animation_demo().astype({"remplace_id": "Int64"}))
+            insert_frame(conn, "animation_valeur", animation_demo())
         else:  # referentials of an earlier, interrupted first start
             ref = reference()
             communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
