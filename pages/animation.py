@@ -9,6 +9,7 @@ from lib.animation import store
 from lib.db.engine import get_engine
 from lib.ui import animation as ui
 from lib.ui.boot import via_app
+from lib.ui.filters import keep
 from lib.ui.glossary import explain
 from lib.ui.session import require
 
@@ -26,7 +27,8 @@ st.markdown(
 )
 known = store.years(engine)
 years = sorted({*known, *(range(min(known), max(known) + 2) if known else [])}) or [2010]
-annee = st.selectbox("Année du programme", years, index=years.index(max(known)) if known else 0, key="an_annee")
+keep("an_annee", years, max(known) if known else years[0])
+annee = st.selectbox("Année du programme", years, key="an_annee")
 p = prog.build(store.active_values(engine, annee), annee)
 
 tabs = st.tabs(["Programme", "Actions en détail", "Saisie et import"])

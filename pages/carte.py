@@ -9,7 +9,7 @@ from lib.indicators.carte import BASSIN_DIM, ML_DIM, NIVEAUX, QPV_DIM, carte_mas
 from lib.indicators.data import warehouse
 from lib.ui import carte as ui_carte
 from lib.ui.boot import via_app
-from lib.ui.filters import period_selector
+from lib.ui.filters import forget_in_link, keep, period_selector
 from lib.ui.glossary import explain, help_for
 
 via_app("pages/carte.py")
@@ -30,6 +30,7 @@ if fond.bassins_demo:
     st.warning(DEMO_BASINS_LABEL + ".", icon=":material/info:")
 
 c1, c2 = st.columns([1, 2])
+keep("carte_niveau", list(NIVEAUX), next(iter(NIVEAUX)))
 niveau = c1.radio(
     "Territoires colorés",
     list(NIVEAUX),
@@ -41,6 +42,8 @@ niveau = c1.radio(
 masquee = carte_masquee(w, period, niveau)
 options = {k: ind.libelle for k, ind in masquee.indicateurs.items()}
 options["territoire"] = "Une couleur par territoire"
+forget_in_link(*(f"carte_couleur_{n}" for n in NIVEAUX if n != niveau))
+keep(f"carte_couleur_{niveau}", list(options), next(iter(options)))
 couleur = c2.selectbox(
     "Couleur selon",
     list(options),
@@ -51,6 +54,7 @@ couleur = c2.selectbox(
 ui_carte.carte(masquee, couleur, key="carte")
 
 st.subheader("Jeunes suivis de chaque mission locale, par bassin d'emploi de résidence")
+keep("carte_ml_bassin_vue", ["effectifs", "parts"], "effectifs")
 vue = st.radio(
     "Afficher",
     ["effectifs", "parts"],

@@ -10,7 +10,7 @@ from lib.indicators.data import warehouse
 from lib.ui import explorer, render
 from lib.ui import observation as view
 from lib.ui.boot import via_app
-from lib.ui.filters import period_selector, scope_selector
+from lib.ui.filters import keep, period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
 
 via_app("pages/explorateur.py")
@@ -36,6 +36,7 @@ st.markdown(
 measures = obs.measures()
 dims = list(obs.DIMENSIONS)
 c1, c2, c3 = st.columns(3)
+keep("mesure", list(measures), next(iter(measures)))
 measure = c1.selectbox(
     "Ce que l'on compte",
     list(measures),
@@ -53,13 +54,12 @@ measure = c1.selectbox(
 dims_help = help_for(
     "Bassin d'emploi", "Tranche d'âge", "Niveau de formation", "QPV / ZUS", "ZRR", "Mobilité", "Commune de résidence"
 )
-rows = c2.selectbox(
-    "En lignes", dims, index=dims.index("ml"), format_func=obs.DIMENSIONS.get, key="lignes", help=dims_help
-)
+keep("lignes", dims, "ml")
+rows = c2.selectbox("En lignes", dims, format_func=obs.DIMENSIONS.get, key="lignes", help=dims_help)
+keep("colonnes", [NONE, *dims], "sexe")
 cols = c3.selectbox(
     "En colonnes",
     [NONE, *dims],
-    index=1 + dims.index("sexe"),
     format_func=lambda d: "(rien : une seule colonne)" if d == NONE else obs.DIMENSIONS[d],
     key="colonnes",
     help=dims_help,
@@ -84,6 +84,7 @@ if cols == NONE:
     render.bar_chart(masked, x=obs.DIMENSIONS[rows], title=title, horizontal=True)
     render.table(masked, title, key="explorateur", height=explorer.table_height(len(masked.table)))
 else:
+    keep("valeur", [masked.count, "% en ligne", "% en colonne"], masked.count)
     shown = st.radio(
         "Valeurs du tableau",
         [masked.count, "% en ligne", "% en colonne"],

@@ -10,7 +10,7 @@ from lib.indicators.data import warehouse
 from lib.ui import explorer, render
 from lib.ui import observation as view
 from lib.ui.boot import via_app
-from lib.ui.filters import period_selector, scope_selector
+from lib.ui.filters import keep, period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
 
 via_app("pages/observation.py")
@@ -52,6 +52,7 @@ profil, accompagnement, situations, evolution = st.tabs(
 
 # ---- Profil
 with profil:
+    keep("population", ["suivis", "premiers_accueils"], "suivis")
     population = st.radio(
         "Population décrite",
         ["suivis", "premiers_accueils"],
@@ -118,10 +119,10 @@ with accompagnement:
 
 # ---- Situations
 with situations:
+    keep("delai", [1, 3, 6, 12, 18], 6)
     months = st.select_slider(
         "Délai après le premier accueil (mois)",
         options=[1, 3, 6, 12, 18],
-        value=6,
         key="delai",
         help=help_for("Situation après le premier accueil"),
     )

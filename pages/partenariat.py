@@ -11,6 +11,7 @@ from lib.partenariat.catalogue import CatalogueError, catalogue
 from lib.partenariat.dashboard import REGION
 from lib.ui import partenariat as ui
 from lib.ui.boot import via_app
+from lib.ui.filters import keep
 from lib.ui.glossary import explain
 from lib.ui.session import require
 
@@ -69,9 +70,8 @@ else:
             seuil=cat.seuil_proche,
         )
         quarterly = next((n for n, i in enumerate(cat) if i.frequence == "trimestrielle"), 0)  # a line, not 2 dots
-        code = st.selectbox(
-            "Indicateur", list(cat.codes), index=quarterly, format_func=lambda c: cat[c].libelle, key="pk_courbe"
-        )
+        keep("pk_courbe", list(cat.codes), cat.codes[quarterly])
+        code = st.selectbox("Indicateur", list(cat.codes), format_func=lambda c: cat[c].libelle, key="pk_courbe")
         ui.trend_chart(
             dashboard.select(review, ml_code=territory, code=code),
             f"{cat[code].libelle} — {name}",

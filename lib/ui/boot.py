@@ -11,6 +11,7 @@ import streamlit as st
 
 FLAG = "_via_app"
 WANTED = "_page_demandee"
+LINK = "_parametres_du_lien"  # the query parameters of the address, kept across the detour (lib.ui.filters)
 
 
 def via_app(page: str) -> None:
@@ -18,6 +19,7 @@ def via_app(page: str) -> None:
     if st.session_state.get(FLAG):
         return
     st.session_state[WANTED] = page
+    st.session_state[LINK] = st.query_params.to_dict()  # switch_page clears them: a shared link must survive
     st.switch_page("app.py")
 
 

@@ -26,6 +26,7 @@ from lib.partenariat.entry import EntryError, form_frame, read_file, validate
 from lib.partenariat.status import COULEURS, SYMBOLES, Statut, atteinte, libelle
 from lib.secret import HIDDEN_MARK, LEGEND, STATUS, MaskedTable
 from lib.ui import render
+from lib.ui.filters import keep
 from lib.ui.glossary import explain, help_for
 
 CSS = """
@@ -102,15 +103,16 @@ def review_filters(masked: MaskedTable, mls: Mapping[str, str], region_label: st
     render.require_masked(masked)
     quarters = list(masked.categories.get("trimestre", ()))
     c1, c2 = st.columns([1, 2])
+    keep("pk_trimestre", quarters, quarters[-1])
     quarter = c1.selectbox(
         "Trimestre",
         quarters,
-        index=len(quarters) - 1,
         format_func=trimestres.label,
         key="pk_trimestre",
         help=help_for("Comité de pilotage"),
     )
     options = {REGION: region_label, **mls}
+    keep("pk_territoire", list(options), REGION)
     territory = c2.selectbox("Territoire", list(options), format_func=options.get, key="pk_territoire")
     return quarter, territory
 
