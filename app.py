@@ -67,6 +67,7 @@ PAGES = [
     st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("pages/animation.py", title="Programme d'animation", icon=":material/event_note:"),
     st.Page("pages/bilan.py", title="Bilan du comité", icon=":material/description:"),
+    st.Page("pages/seance.py", title="Mode séance", icon=":material/slideshow:"),
     st.Page("pages/referentiels.py", title="Référentiels", icon=":material/upload_file:"),
     st.Page("pages/imports.py", title="Imports", icon=":material/database_upload:"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
