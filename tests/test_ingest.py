@@ -342,3 +342,69 @@ def test_the_partnership_import_reads_with_the_same_reader(contenu, nom, message
         return
     assert frame is None and message in str(errors[0])
     assert not any(word in str(errors[0]) for word in ("Error", "codec", "BadZipFile"))
+
+
+def test_restore_and_as_of_read_the_rows_of_each_version(base, tmp_path) -> None:
+    from lib.indicators.data import read_warehouse
+    from lib.ingest.versions import libelle_version, restaurer
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = charger_extrait(base, liste(extrait(base, tmp_path / "a")), "animateur")
+    second = charger_extrait(base, liste(extrait(base, tmp_path / "b", n=5)), "animateur")
+    assert (first.version, second.version) == (1, 2)
+    assert len(read_warehouse(base).jeunes) == 5
+    assert len(read_warehouse(base, version=1).jeunes) == 3  # "as of" version 1: its own rows, still there
+    assert restaurer(base, 1, "chef") == 3
+    w = read_warehouse(base)
+    assert (w.version, len(w.jeunes), len(w.contacts)) == (3, 3, 3)
+    assert len(read_warehouse(base, version=2).jeunes) == 5  # nothing was deleted
+    label = libelle_version(base, 3)
+    assert label.startswith("Données de l'extraction de mars 2010, chargée le ")
+    assert "(remise en service le " in label and label.endswith("— version 3.")
+    with base.connect() as conn:
+        assert conn.execute(text("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")).scalar() == "restauration"
+
+
+def test_a_defm_file_alone_keeps_the_young_people_of_the_version_in_service(base, tmp_path) -> None:
+    from lib.indicators.data import read_warehouse
+
+    paths = extrait(base, tmp_path)
+    charger_extrait(base, liste(paths), "animateur")
+    defm = pd.read_csv(paths["defm"], sep=";", dtype=str)
+    defm["mois"] = "03/2010"
+    defm.to_csv(tmp_path / "defm_mars.csv", sep=";", index=False)
+    res = charger_extrait(base, [("defm_mars.csv", tmp_path / "defm_mars.csv")], "animateur")
+    assert res.statut == "chargé" and res.version == 2
+    w = read_warehouse(base)
+    assert len(w.jeunes) == 3 and {str(m.date()) for m in w.defm["mois"]} == {"2010-03-31"}
+
+
+def test_the_command_line_exit_codes(base, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    paths = extrait(base, tmp_path)
+    env = {**os.environ, "OBSERVATOIRE_DB_URL": str(base.url), "OBSERVATOIRE_CLE_PSEUDONYMISATION": CLE_TEST}
+    root = Path(__file__).resolve().parent.parent
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "lib.ingest", *args], cwd=root, env=env, capture_output=True, text=True
+        )
+
+    files = [str(p) for p in paths.values()]
+    checked = cli("extrait", *files, "--verifier")
+    assert checked.returncode == 0 and "Vérification seulement : aucune erreur bloquante" in checked.stdout
+    assert data_version(base) == 0
+    loaded = cli("extrait", *files, "--mois", "2010-03")
+    assert loaded.returncode == 0 and "Extrait de mars 2010 chargé : version 1 des données." in loaded.stdout
+    again = cli("extrait", *files)
+    assert again.returncode == 0 and "déjà chargés (version 1)" in again.stdout
+    (tmp_path / "vide.csv").write_text("")
+    refused = cli("extrait", str(tmp_path / "vide.csv"))
+    assert refused.returncode == 1 and "« vide.csv » est vide" in refused.stdout and "Traceback" not in refused.stderr
+    listed = cli("versions")
+    assert listed.returncode == 0 and "*    1" in listed.stdout
+    assert cli("restaurer", "9").returncode == 1
