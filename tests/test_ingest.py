@@ -408,3 +408,26 @@ def test_the_command_line_exit_codes(base, tmp_path) -> None:
     listed = cli("versions")
     assert listed.returncode == 0 and "*    1" in listed.stdout
     assert cli("restaurer", "9").returncode == 1
+
+
+def test_a_database_refusal_mid_load_is_said_in_french_and_changes_nothing(base, tmp_path, monkeypatch) -> None:
+    import sqlite3 as sqlite
+
+    from lib.ingest import ecriture
+
+    calls = []
+
+    def full_disk(conn, table, frame, colonnes) -> None:  # noqa: ANN001
+        calls.append(table)
+        if table == "contact":
+            raise sqlite.OperationalError("database or disk is full")
+        real(conn, table, frame, colonnes)
+
+    real = ecriture.inserer
+    monkeypatch.setattr(ecriture, "inserer", full_disk)
+    before = empreinte(base)
+    res = charger_extrait(base, liste(extrait(base, tmp_path)), "animateur")
+    assert calls[:2] == ["jeune", "contact"]  # the young people were written, then the disk was full
+    assert res.statut == "refusé" and "la base de données a refusé l'écriture ; rien n'a été modifié" in res.texte()
+    assert "OperationalError" not in res.texte()
+    assert empreinte(base) == before

