@@ -9,10 +9,12 @@ import streamlit as st
 from lib.config import settings
 from lib.db.engine import get_engine, migrate
 from lib.demo.load import is_loaded, load_demo
+from lib.ui import style
 from lib.ui.boot import mark_entry
 from lib.ui.session import login_box
 
 st.set_page_config(page_title="Observatoire ML", page_icon="📊", layout="wide")
+style.apply()  # Streamlit's own English strings hidden or in French, on every page
 
 
 @st.cache_resource
@@ -56,8 +58,6 @@ def ensure_database() -> None:
         bar.empty()
 
 
-ensure_database()
-
 PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/observation.py", title="Observation", icon=":material/monitoring:"),
@@ -73,7 +73,10 @@ PAGES = [
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
     st.Page("pages/journal.py", title="Journal", icon=":material/history:"),
 ]
+# The navigation first: during the first start (about a minute of loading) the sidebar shows the
+# pages' French titles, not Streamlit's list of the pages/ folder's file names.
 nav = st.navigation(PAGES)
+ensure_database()
 wanted = mark_entry()
 if wanted:  # the page was opened by its address before app.py ran: open it now
     st.switch_page(wanted)

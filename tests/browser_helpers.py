@@ -15,7 +15,9 @@ PAGES = {
     "Co-traitance": "cotraitance",
     "Carte": "carte",
     "Programme d'animation": "animation",
+    "Bilan du comité": "bilan",
     "Référentiels": "referentiels",
+    "Imports": "imports",
     "Glossaire": "glossaire",
     "Journal": "journal",
 }

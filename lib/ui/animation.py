@@ -60,7 +60,7 @@ def budget_panel(masked: MaskedTable, phrase: str) -> None:
     c3.metric(masked.label("part"), formats.pourcent(row["part"], 2), border=True)
     st.markdown(explain(phrase), unsafe_allow_html=True)
     if pd.notna(row["part"]):
-        st.plotly_chart(band_figure(row), width="stretch", config={"displaylogo": False, "locale": "fr"})
+        render.plot(band_figure(row))
 
 
 def band_figure(row: pd.Series) -> go.Figure:
@@ -130,7 +130,7 @@ def missions_chart(masked: MaskedTable, title: str) -> None:
         legend={"orientation": "h", "y": -0.15},
         font={"size": 14},
     )
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "locale": "fr"})
+    render.plot(fig)
 
 
 def action_details(p: Programme) -> None:
