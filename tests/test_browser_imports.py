@@ -1,0 +1,73 @@
+"""Real browser: a file's hostile content shown by the import report stays text, never runs."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from scripts.screenshot import wait_streamlit
+from tests.conftest import ROOT, TEST_DB_URL, _free_port
+
+pytestmark = pytest.mark.browser
+HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture
+def server(demo_engine, tmp_path):
+    """The app on a private copy of the demo database, with an administrator password."""
+    src, dst = sqlite3.connect(TEST_DB_URL.removeprefix("sqlite:///")), sqlite3.connect(tmp_path / "b.db")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "OBSERVATOIRE_DB_URL": f"sqlite:///{tmp_path / 'b.db'}",
+        "OBSERVATOIRE_ADMIN_PASSWORD": "s3cret",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310 (loopback)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_hostile_values_in_the_report_are_shown_as_text(server, browser, tmp_path) -> None:
+    bad = tmp_path / f"contacts {HOSTILE[:20]}.csv"
+    # an unrecognised header: the report quotes the columns read, markup included, in a table cell
+    bad.write_text(f"identifiant;date;{HOSTILE}\n1;2010-03-16;x\n", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server + "/imports", wait_until="load")
+    wait_streamlit(page)
+    page.get_by_text("Connexion", exact=True).click()
+    page.get_by_label("Identifiant").fill("admin")
+    page.get_by_label("Mot de passe").fill("s3cret")
+    page.get_by_role("button", name="Se connecter").click()
+    page.locator("input[type=file]").wait_for(state="attached", timeout=60_000)
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_role("button", name="Vérifier seulement").click()
+    page.get_by_text("Extrait refusé").wait_for(timeout=90_000)
+    main = page.locator("[data-testid=stMain]").inner_text()
+    assert "Erreurs bloquantes : les" in main  # the report, its values in table cells
+    cells = page.evaluate("() => Array.from(document.querySelectorAll('[data-testid=stDataFrame]')).length")
+    assert cells >= 2  # counts per kind, then the first problems (quoting the hostile header)
+    assert page.evaluate("window.__xss") is None  # neither the onerror nor the script ran
+    assert page.locator("[data-testid=stMain] img[src=x]").count() == 0
+    page.close()
