@@ -29,7 +29,7 @@ from sqlalchemy import Engine, text
 
 from lib import format as fr
 from lib.config import settings
-from lib.db.engine import get_engine
+from lib.db.engine import data_version, get_engine
 from lib.geo import DEMO_BASINS_LABEL
 from lib.indicators.cotraitance.repartition import repartition
 from lib.indicators.cotraitance.suivi import ETAPE_REALISATION, ETAPES, ppae
@@ -193,12 +193,12 @@ def _fond_cache(url: str, version: int) -> FondCarte:  # noqa: ARG001 (version: 
 
 
 def fond_carte(w: Warehouse, url: str | None = None) -> FondCarte:
-    """The background of the map, prepared once per data version and cached.
+    """The background of the map for the database's current data version, prepared once and cached.
 
-    The cache keys on the database and on ``w.version``: an import (which bumps the
-    version) gives a new background, a rerun of the page reuses the prepared one."""
+    The cache keys on the database and on its current version (not on ``w.version``, which
+    may be an older snapshot): an import gives a new background, a rerun reuses the prepared one."""
     engine = get_engine(url)
-    return _fond_cache(engine.url.render_as_string(hide_password=False), w.version)
+    return _fond_cache(engine.url.render_as_string(hide_password=False), data_version(engine))
 
 
 # ---------------------------------------------------------------- raw counts (lib.secret masks them)
