@@ -298,3 +298,54 @@ class AnimationValeur(Base):
     saisi_le: Mapped[dt.datetime] = mapped_column(DateTime)
     remplace_id: Mapped[int | None] = mapped_column(ForeignKey("animation_valeur.id"))
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
+
+class PublicationEtat(Base):
+    """One line per data version: its publication is being built, ready, or failed."""
+
+    __tablename__ = "publication_etat"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statut: Mapped[str] = mapped_column(String(12))  # en cours, prête, échec
+    debut: Mapped[dt.datetime] = mapped_column(DateTime)
+    fin: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    fin_donnees: Mapped[dt.date | None] = mapped_column(Date)  # last date with data in that version
+    resume: Mapped[str | None] = mapped_column(Text)  # JSON audit summary (rules, counts, time)
+
+
+class PublicationProbleme(Base):
+    """One joint protection: a population and a period (a flow's year holds its months and quarters)."""
+
+    __tablename__ = "publication_probleme"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, index=True)
+    population: Mapped[str] = mapped_column(String(40))
+    periode: Mapped[str] = mapped_column(String(10))
+    cases: Mapped[int] = mapped_column(Integer)
+    primaires: Mapped[int] = mapped_column(Integer)
+    secondaires: Mapped[int] = mapped_column(Integer)
+    personnes: Mapped[int] = mapped_column(Integer)  # people in the problem's total
+    personnes_masquees: Mapped[int] = mapped_column(Integer)  # in hidden inner territorial cells
+    secondes: Mapped[float] = mapped_column(Float)
+    figee_depuis: Mapped[int | None] = mapped_column(Integer)  # version whose cells were kept (frozen period)
+    regles: Mapped[str] = mapped_column(Text)  # JSON: thresholds and plan used
+
+
+class PublicationCase(Base):
+    """A published cell: its value, or NULL when hidden, and why."""
+
+    __tablename__ = "publication_case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    probleme_id: Mapped[int] = mapped_column(ForeignKey("publication_probleme.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    population: Mapped[str] = mapped_column(String(40))
+    periode: Mapped[str] = mapped_column(String(10))
+    niveau: Mapped[str] = mapped_column(String(12))
+    code: Mapped[str] = mapped_column(String(40))
+    libelle: Mapped[str] = mapped_column(String(200))
+    ml: Mapped[str | None] = mapped_column(String(12))
+    bassin: Mapped[str | None] = mapped_column(String(12))
+    departement: Mapped[str | None] = mapped_column(String(3))
+    dimension: Mapped[str] = mapped_column(String(20))  # "" for a territory's total
+    modalite: Mapped[str] = mapped_column(String(120))
+    valeur: Mapped[float | None] = mapped_column(Float)
+    statut: Mapped[str] = mapped_column(String(10))  # publiée, primaire, secondaire
+    __table_args__ = (Index("ix_publication_case_lecture", "version", "population", "periode"),)
