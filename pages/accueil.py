@@ -34,7 +34,10 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-figures = view.key_figures(w, scope, period)  # cached, masked, with their evolution over a year
+figures = view.key_figures(w, scope, period)  # read from the publication, with their evolution over a year
+if figures.message:
+    st.info(figures.message)
+    st.stop()
 pilotage = pilotage_figures(w, period, scope)
 c1, c2, c3, c4 = st.columns(4)
 with c1:
@@ -72,6 +75,8 @@ if message:  # no breakdown of a selection that could isolate people
     st.info(message)
     st.stop()
 
-render.line_chart(
-    view.monthly(w, scope, period), x="Mois", color="Mesure", title="Activité mois par mois (24 derniers mois)"
-)
+series = view.monthly(w, scope, period)
+if series is None:
+    st.info(view.NOT_PUBLISHED)
+else:
+    render.line_chart(series, x="Mois", color="Mesure", title="Activité mois par mois (24 derniers mois)")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.config import settings
-from lib.indicators import observation as obs
+from lib.publication import read
+from lib.publication.plan import plan
 from lib.indicators.data import warehouse
 from lib.ui import explorer, render
 from lib.ui import observation as view
@@ -27,14 +28,14 @@ st.markdown(
         f"{view.scope_label(w, scope)}, {period.label}. Choisissez ce que vous comptez, puis ce qui va en lignes et "
         "en colonnes : le tableau se construit, avec ses totaux, son graphique et ses téléchargements. "
         f"Les cases de moins de {settings().secret.seuil_diffusion} jeunes, et celles qui permettraient de les "
-        "retrouver, sont masquées (« s »)."
+        "retrouver, sont masquées (« s »). Tous les tableaux publiés sont protégés ensemble : les croiser entre eux "
+        "ne redonne aucune case masquée."
     ),
     unsafe_allow_html=True,
     help=help_for("Explorateur", "Secret statistique"),
 )
 
-measures = obs.measures()
-dims = list(obs.DIMENSIONS)
+measures = {k: p.label for k, p in plan().populations.items()}  # the populations of the publication plan
 c1, c2, c3 = st.columns(3)
 keep("mesure", list(measures), next(iter(measures)))
 measure = c1.selectbox(
@@ -48,25 +49,27 @@ measure = c1.selectbox(
         "Entrées en dispositif",
         "Jeunes en dispositif (fin de période)",
         "Sorties de dispositif",
-        *settings().dispositifs,
     ),
 )
 dims_help = help_for(
     "Bassin d'emploi", "Tranche d'âge", "Niveau de formation", "QPV / ZUS", "ZRR", "Mobilité", "Commune de résidence"
 )
-keep("lignes", dims, "ml")
-rows = c2.selectbox("En lignes", dims, format_func=obs.DIMENSIONS.get, key="lignes", help=dims_help)
-keep("colonnes", [NONE, *dims], "sexe")
+# Exactly the crossings of the plan (publication.toml) for this population, territory and period.
+dims = read.offered_rows(measure, scope, period)
+if not dims:
+    st.info(view.NOT_PUBLISHED)
+    st.stop()
+keep("lignes", dims, "ml" if "ml" in dims else dims[0])
+rows = c2.selectbox("En lignes", dims, format_func=lambda d: read.LABELS.get(d, d), key="lignes", help=dims_help)
+col_dims = read.offered_columns(measure, scope, period, rows)
+keep("colonnes", [NONE, *col_dims], "sexe" if "sexe" in col_dims else NONE)
 cols = c3.selectbox(
     "En colonnes",
-    [NONE, *dims],
-    format_func=lambda d: "(rien : une seule colonne)" if d == NONE else obs.DIMENSIONS[d],
+    [NONE, *col_dims],
+    format_func=lambda d: "(rien : une seule colonne)" if d == NONE else read.LABELS.get(d, d),
     key="colonnes",
     help=dims_help,
 )
-if cols == rows:
-    st.warning("Choisissez deux dimensions différentes pour les lignes et les colonnes.")
-    st.stop()
 
 chosen = (rows,) if cols == NONE else (rows, cols)
 result = view.cross(w, scope, period, measure, chosen)
@@ -75,13 +78,13 @@ if result.table is None:
     st.stop()
 
 masked = result.table
-title = f"{measures[measure]} par {view.lower_first(obs.DIMENSIONS[rows])}"
+title = f"{measures[measure]} par {view.lower_first(read.LABELS[rows])}"
 if cols != NONE:
-    title += f" et {view.lower_first(obs.DIMENSIONS[cols])}"
+    title += f" et {view.lower_first(read.LABELS[cols])}"
 title += f", {view.scope_label(w, scope)}, {period.label}"
 
 if cols == NONE:
-    render.bar_chart(masked, x=obs.DIMENSIONS[rows], title=title, horizontal=True)
+    render.bar_chart(masked, x=read.LABELS[rows], title=title, horizontal=True)
     render.table(masked, title, key="explorateur", height=explorer.table_height(len(masked.table)))
 else:
     keep("valeur", [masked.count, "% en ligne", "% en colonne"], masked.count)
@@ -94,5 +97,5 @@ else:
         help=help_for("% en ligne / % en colonne"),
     )
     chart = masked
-    render.bar_chart(chart, x=obs.DIMENSIONS[rows], color=obs.DIMENSIONS[cols], title=title, horizontal=True)
+    render.bar_chart(chart, x=read.LABELS[rows], color=read.LABELS[cols], title=title, horizontal=True)
     explorer.cross_table(masked, title, key="explorateur", value=shown)

@@ -31,6 +31,9 @@ st.markdown(
 
 # ---- Chiffres clés (évolution : même période un an plus tôt)
 figures = view.key_figures(w, scope, period)
+if figures.message:
+    st.info(figures.message)
+    st.stop()
 short = {**obs.BASE_MEASURES, "en_cours": "Jeunes en dispositif"}  # the full name is in the tooltip
 for col, measure in zip(st.columns(len(obs.BASE_MEASURES)), obs.BASE_MEASURES, strict=True):
     with col:
@@ -62,6 +65,8 @@ with profil:
         help=help_for("Jeunes suivis", "Premiers accueils"),
     )
     tables = view.profiles(w, scope, period, population)
+    if not tables:
+        st.info("Le profil des jeunes est publié pour une année (choisissez « Année » dans la période).")
     who = obs.BASE_MEASURES[population].lower()
     titles = {
         "sexe": f"Sexe des {who}",
@@ -77,10 +82,12 @@ with profil:
     helps = {"age": "Tranche d'âge", "niveau": "Niveau de formation", "qpv": "QPV / ZUS", "zrr": "ZRR"}
     c1, c2 = st.columns(2)
     with c1:
-        render.bar_chart(tables["age"], x=obs.DIMENSIONS["age"], title=f"Âge des {who}")
+        if "age" in tables:
+            render.bar_chart(tables["age"], x=obs.DIMENSIONS["age"], title=f"Âge des {who}")
     with c2:
-        render.bar_chart(tables["niveau"], x=obs.DIMENSIONS["niveau"], title=f"Niveau de formation des {who}")
-    for i, dim in enumerate(obs.PROFILE_DIMENSIONS):
+        if "niveau" in tables:
+            render.bar_chart(tables["niveau"], x=obs.DIMENSIONS["niveau"], title=f"Niveau de formation des {who}")
+    for i, dim in enumerate(d for d in obs.PROFILE_DIMENSIONS if d in tables):
         with c1 if i % 2 == 0 else c2:
             render.table(tables[dim], titles[dim], key=f"obs-{dim}")
             if dim in helps:
@@ -95,7 +102,7 @@ with accompagnement:
     )
     movements = view.schemes(w, scope, period)
     if not movements:
-        st.info("Aucun jeune de cette sélection n'est jamais entré dans un dispositif d'accompagnement.")
+        st.info("Les entrées et sorties par dispositif sont publiées pour une année (choisissez « Année »).")
     else:
         entries = movements[obs.MOUVEMENTS["entrees"]]
         render.bar_chart(
@@ -110,12 +117,9 @@ with accompagnement:
             "sorties": "Sorties de dispositif",
         }
         for key, mouvement in obs.MOUVEMENTS.items():
-            render.table(movements[mouvement], f"{mouvement} par dispositif", key=f"obs-disp-{key}")
-            st.caption(help_for(help_keys[key]))
-        st.caption(
-            "Un jeune présent dans deux dispositifs compte dans chacun : le total « en cours » peut dépasser le "
-            "chiffre clé « Jeunes en dispositif », qui compte chaque jeune une fois."
-        )
+            if mouvement in movements:
+                render.table(movements[mouvement], f"{mouvement} par dispositif", key=f"obs-disp-{key}")
+                st.caption(help_for(help_keys[key]))
 
 # ---- Situations
 with situations:
@@ -140,6 +144,11 @@ with situations:
 # ---- Évolution
 with evolution:
     series = view.monthly(w, scope, period)
-    render.line_chart(series, x="Mois", color="Mesure", title="Jeunes suivis, premiers accueils et entrées, par mois")
-    # no totals: adding up monthly counts of young people followed would count them several times
-    explorer.cross_table(series, "Activité mois par mois", key="obs-mois", margins=False)
+    if series is None:
+        st.info(view.NOT_PUBLISHED)
+    else:
+        render.line_chart(
+            series, x="Mois", color="Mesure", title="Jeunes suivis, premiers accueils et entrées, par mois"
+        )
+        # no totals: adding up monthly counts of young people followed would count them several times
+        explorer.cross_table(series, "Activité mois par mois", key="obs-mois", margins=False)

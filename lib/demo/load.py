@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from lib.animation.demo import demo_values as animation_demo
 from lib.config import ROOT, Settings
-from lib.db.engine import log_action, migrate
+from lib.db.engine import data_version, log_action, migrate
 from lib.db.schema import Commune, VersionDonnees
 from lib.demo.generator import DemoData, generate
 from lib.demo.partenariat import generate_partenariat
@@ -202,4 +202,8 @@ def load_demo(
         raise RuntimeError(res.texte())
     with engine.begin() as conn:
         log_action(conn, "système", "chargement démo", f"{n} jeunes, graine {cfg.demo_seed}")
+    progress(0.97, "Publication protégée (secret statistique, tous les tableaux ensemble)")
+    from lib.publication import build_publication  # imported here: lib.publication reads the warehouse
+
+    build_publication(engine, data_version(engine))
     progress(1.0, "Base prête")

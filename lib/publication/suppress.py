@@ -136,16 +136,19 @@ def protect_problem(problem: Problem, rules: SecretRules) -> Pattern:
     def attacker(mask: np.ndarray) -> Attacker:
         return Attacker(problem.matrix, problem.links, np.where(mask, np.nan, values), floor)
 
-    hidden = _publish_pinned(hidden, primary, attacker(hidden))
     rounds = 0
-    while rounds < MAX_ROUNDS:
+    # Hiding more only widens ranges: a primary cell found protected stays so, and each round
+    # re-checks only the cells that were not.
+    to_check = [int(p) for p in np.flatnonzero(primary)]
+    while rounds < MAX_ROUNDS and to_check:
         rounds += 1
         current = attacker(hidden)
-        changed = False
-        for p in map(int, np.flatnonzero(primary)):
+        failed, changed = [], False
+        for p in to_check:
             lo, hi, binding = current.bounds(p)
             if hi - lo >= width:
                 continue
+            failed.append(p)
             candidates = sorted((int(b) for b in binding if values[b] > 0 and not hidden[b]), key=lambda b: values[b])
             chosen = None
             for b in candidates[:TRIALS]:  # the smallest binding cell whose hiding widens the range
@@ -162,8 +165,7 @@ def protect_problem(problem: Problem, rules: SecretRules) -> Pattern:
                 continue
             changed = True
             current = attacker(hidden)
-        if not changed:
-            break
+        to_check = failed if changed else []
     # Publishing cells the others pin down changes nothing an attacker can compute: every range stays.
     return Pattern(primary, _publish_pinned(hidden, primary, attacker(hidden)), floor, rounds)
 

@@ -1,10 +1,8 @@
-"""Observation pages: cached masked tables and the few renderers they need.
+"""What the Observation, Accueil and Explorateur pages show: tables READ from the stored publication.
 
-Each function computes raw counts with lib.indicators.observation, masks them
-with lib.secret and caches the MASKED result (secondary suppression is the slow
-part) with st.cache_data, keyed on (database, data version, scope, period,
-options): a rerun, a tab change or a return to a period already seen costs a
-cache lookup. An import bumps the data version, hence a new key.
+No count of people is protected here: lib.publication protected everything the plan
+publishes once per data version, jointly, and these functions only read its cells
+(lib.publication.read) and derive shares and evolutions from published cells.
 """
 
 from __future__ import annotations
@@ -16,15 +14,21 @@ import pandas as pd
 import streamlit as st
 
 from lib.config import settings
+from lib.db.engine import get_engine
 from lib.indicators import observation as obs
 from lib.indicators.data import Warehouse
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
-from lib.indicators.series import month_label
+from lib.publication import read
+from lib.publication.plan import plan
 from lib.secret import MaskedTable, evolution, protect, small_selection_message, with_share
 
 PART = "Part (%)"
 EVOLUTION = "Évolution sur un an (%)"
+NOT_PUBLISHED = (
+    "Ces chiffres ne sont publiés que par mission locale, département et région pour les mois et les trimestres, "
+    "et pas en 12 mois glissants : choisissez un autre niveau territorial ou une autre période."
+)
 
 # Cache keys are plain tuples: (database url, data version), (level, code), (kind, start, end)
 Key = tuple[str, int]
@@ -52,17 +56,8 @@ def _pk(period: Period) -> PeriodKey:
     return period.kind, period.start, period.end
 
 
-def _one(n: int, label: str) -> MaskedTable:
-    """A single count as a 0-dimension table (masked when small)."""
-    return protect(pd.DataFrame({label: [n]}), [], count=label)
-
-
-def _dim_table(raw: pd.DataFrame, dims: list[str], label: str) -> MaskedTable:
-    """Mask raw counts with French column names; ordered dimensions may have adjacent categories merged."""
-    names = {d: obs.DIMENSIONS.get(d, d) for d in dims}
-    frame = raw.rename(columns={**names, "n": label})
-    group = {names[d]: obs.ORDERED[d] for d in dims if d in obs.ORDERED}
-    return protect(frame, [names[d] for d in dims], count=label, group=group)
+def _engine(key: Key):  # noqa: ANN202 (SQLAlchemy Engine)
+    return get_engine(key[0])
 
 
 # ------------------------------------------------------------------ key figures
@@ -70,20 +65,24 @@ def _dim_table(raw: pd.DataFrame, dims: list[str], label: str) -> MaskedTable:
 
 @dataclass(frozen=True)
 class KeyFigures:
-    tables: dict[str, MaskedTable]  # measure → one figure with its evolution over a year
-    suivis: int  # raw: only to decide whether the selection is large enough to break down
+    tables: dict[str, MaskedTable]  # measure → one published figure with its evolution over a year
+    suivis: float  # published people followed (NaN when hidden): is the selection large enough to break down?
+    message: str | None = None  # why nothing is published for this territory and period
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _key_figures(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey) -> KeyFigures:
     p, s = _period(period), _scope(scope)
-    cur = obs.headline(_w, p, s)
-    prev = obs.headline(_w, p.previous_year(), s)
-    tables = {
-        m: evolution(_one(cur[m], label), _one(prev[m], label), name=EVOLUTION)
-        for m, label in obs.BASE_MEASURES.items()
-    }
-    return KeyFigures(tables, cur["suivis"])
+    engine = _engine(key)
+    tables = {}
+    for m in plan().populations:
+        now = read.figure(engine, m, p, s)
+        if now is None:
+            return KeyFigures({}, float("nan"), NOT_PUBLISHED)
+        before = read.figure(engine, m, p.previous_year(), s)
+        tables[m] = evolution(now, before, name=EVOLUTION) if before is not None else now
+    suivis = tables["suivis"].grand_total()[tables["suivis"].count]
+    return KeyFigures(tables, float(suivis))
 
 
 def key_figures(w: Warehouse, scope: Scope, period: Period) -> KeyFigures:
@@ -91,8 +90,10 @@ def key_figures(w: Warehouse, scope: Scope, period: Period) -> KeyFigures:
 
 
 def too_small(figures: KeyFigures) -> str | None:
-    """French message when the selection follows too few young people to be broken down."""
-    return small_selection_message(figures.suivis)
+    """French message when nothing is published, or the selection follows too few young people to be broken down."""
+    if figures.message:
+        return figures.message
+    return small_selection_message(0 if pd.isna(figures.suivis) else figures.suivis)
 
 
 # ------------------------------------------------------------------ profiles
@@ -101,18 +102,23 @@ def too_small(figures: KeyFigures) -> str | None:
 @st.cache_data(max_entries=128, show_spinner=False)
 def _profiles(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, measure: str) -> dict[str, MaskedTable]:
     p, s = _period(period), _scope(scope)
-    label = obs.BASE_MEASURES[measure]
-    cur = obs.breakdowns(_w, p, s, measure)
-    prev = obs.breakdowns(_w, p.previous_year(), s, measure)
+    engine = _engine(key)
     out = {}
     for dim in obs.PROFILE_DIMENSIONS:
-        now = with_share(_dim_table(cur[dim], [dim], label), name=PART)
-        out[dim] = evolution(now, _dim_table(prev[dim], [dim], label), name=EVOLUTION)
+        if dim not in read.offered_rows(measure, s, p):
+            continue
+        now = read.breakdown(engine, measure, p, s, dim)
+        before = read.breakdown(engine, measure, p.previous_year(), s, dim)
+        if now.table is None:
+            continue
+        shared = with_share(now.table, name=PART)
+        out[dim] = evolution(shared, before.table, name=EVOLUTION) if before.table is not None else shared
     return out
 
 
 def profiles(w: Warehouse, scope: Scope, period: Period, measure: str) -> dict[str, MaskedTable]:
-    """Profile of `measure` (suivis or premiers_accueils) by each profile dimension, with share and evolution."""
+    """Published profile of `measure` by each profile dimension, with share and evolution; {} when the
+    plan does not publish it for this territory and period (attributes: by year)."""
     return _profiles(w, _key(w), _sk(scope), _pk(period), measure)
 
 
@@ -122,20 +128,21 @@ def profiles(w: Warehouse, scope: Scope, period: Period, measure: str) -> dict[s
 @st.cache_data(max_entries=128, show_spinner=False)
 def _schemes(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey) -> dict[str, MaskedTable]:
     p, s = _period(period), _scope(scope)
-    cur, prev = obs.schemes(_w, p, s), obs.schemes(_w, p.previous_year(), s)
-    if cur.empty:  # nobody in the selection ever entered a scheme
-        return {}
-
-    def table(raw: pd.DataFrame, mouvement: str) -> MaskedTable:
-        frame = raw.loc[raw["mouvement"] == mouvement, ["dispositif", "n"]]
-        return protect(frame.rename(columns={"dispositif": "Dispositif", "n": mouvement}), ["Dispositif"], mouvement)
-
-    # one table per movement: a total over entries + in progress + exits would mean nothing
-    return {m: evolution(table(cur, m), table(prev, m), name=EVOLUTION) for m in obs.MOUVEMENTS.values()}
+    engine = _engine(key)
+    out = {}
+    for measure in ("entrees", "sorties"):
+        if "dispositif" not in read.offered_rows(measure, s, p):
+            continue
+        now = read.breakdown(engine, measure, p, s, "dispositif")
+        before = read.breakdown(engine, measure, p.previous_year(), s, "dispositif")
+        if now.table is not None:
+            label = obs.MOUVEMENTS[measure]
+            out[label] = evolution(now.table, before.table, name=EVOLUTION) if before.table is not None else now.table
+    return out
 
 
 def schemes(w: Warehouse, scope: Scope, period: Period) -> dict[str, MaskedTable]:
-    """Entries, in progress, exits per scheme (one masked table each, with the evolution over a year)."""
+    """Published entries and exits per scheme (with the evolution over a year), by year."""
     return _schemes(w, _key(w), _sk(scope), _pk(period))
 
 
@@ -165,18 +172,14 @@ def outcomes(w: Warehouse, scope: Scope, period: Period, months: int) -> Outcome
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _monthly(_w: Warehouse, key: Key, scope: ScopeKey, start: dt.date, end: dt.date) -> MaskedTable:
-    raw = obs.monthly(_w, _scope(scope), start, end)
-    raw["mois"] = raw["mois"].map(month_label)  # "2010-03" → "mars 2010", in month order already
-    frame = raw.rename(columns={"mois": "Mois", "mesure": "Mesure", "n": "Nombre"})
-    return protect(frame, ["Mois", "Mesure"], count="Nombre")
+def _monthly(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, months: int) -> MaskedTable | None:
+    return read.monthly(_engine(key), ["suivis", "premiers_accueils", "entrees"], _scope(scope), _period(period), months)
 
 
-def monthly(w: Warehouse, scope: Scope, period: Period, months: int = 24) -> MaskedTable:
-    """The `months` months up to the period's end (at least the period itself)."""
-    end = pd.Timestamp(period.end)
-    start = min((end - pd.DateOffset(months=months - 1)).replace(day=1), pd.Timestamp(period.start))
-    return _monthly(w, _key(w), _sk(scope), start.date(), period.end)
+def monthly(w: Warehouse, scope: Scope, period: Period, months: int = 24) -> MaskedTable | None:
+    """Published monthly counts for the `months` months up to the period's end; None when the
+    territory is not published by month."""
+    return _monthly(w, _key(w), _sk(scope), _pk(period), months)
 
 
 # ------------------------------------------------------------------ explorer
@@ -184,21 +187,19 @@ def monthly(w: Warehouse, scope: Scope, period: Period, months: int = 24) -> Mas
 
 @dataclass(frozen=True)
 class Cross:
-    table: MaskedTable | None  # None when the selection is too small to break down
+    table: MaskedTable | None  # None when not published (the message says why)
     message: str | None
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _cross(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, measure: str, dims: tuple[str, ...]) -> Cross:
     p, s = _period(period), _scope(scope)
-    raw = obs.breakdown(_w, p, s, measure, list(dims))
-    message = small_selection_message(int(raw["n"].sum()))
-    if message:
-        return Cross(None, message)
-    label = obs.measures()[measure]
-    masked = _dim_table(raw, list(dims), label)
+    got = read.breakdown(_engine(key), measure, p, s, dims[0], dims[1] if len(dims) == 2 else None)
+    if got.table is None:
+        return Cross(None, got.message)
+    masked = got.table
     if len(dims) == 2:
-        rows, cols = (obs.DIMENSIONS[d] for d in dims)
+        rows, cols = masked.dims
         masked = with_share(with_share(masked, of=cols, name="% en ligne"), of=rows, name="% en colonne")
     else:
         masked = with_share(masked, name=PART)
@@ -206,7 +207,7 @@ def _cross(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, measure:
 
 
 def cross(w: Warehouse, scope: Scope, period: Period, measure: str, dims: tuple[str, ...]) -> Cross:
-    """Masked cross-table of `measure` by one or two dimensions, margins and row/column shares included."""
+    """Published cross-table of `measure` by one or two dimensions of the plan, margins and shares included."""
     return _cross(w, _key(w), _sk(scope), _pk(period), measure, tuple(dims))
 
 

@@ -1,14 +1,14 @@
 """publication protégée, stockée par version des données
 
 Revision ID: 0004
-Revises: 0005
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0005"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
