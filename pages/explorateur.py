@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.config import settings
+from lib.indicators.data import warehouse
 from lib.publication import read
 from lib.publication.plan import plan
-from lib.indicators.data import warehouse
 from lib.ui import explorer, render
 from lib.ui import observation as view
 from lib.ui.boot import via_app

@@ -66,7 +66,7 @@ with profil:
     )
     tables = view.profiles(w, scope, period, population)
     if not tables:
-        st.info("Le profil des jeunes est publié pour une année (choisissez « Année » dans la période).")
+        st.info("Le profil des jeunes est publié par année, pour la région, un département ou une mission locale.")
     who = obs.BASE_MEASURES[population].lower()
     titles = {
         "sexe": f"Sexe des {who}",
@@ -102,7 +102,10 @@ with accompagnement:
     )
     movements = view.schemes(w, scope, period)
     if not movements:
-        st.info("Les entrées et sorties par dispositif sont publiées pour une année (choisissez « Année »).")
+        st.info(
+            "Les entrées et sorties par dispositif sont publiées par année, "
+            "pour la région, un département ou une mission locale."
+        )
     else:
         entries = movements[obs.MOUVEMENTS["entrees"]]
         render.bar_chart(

@@ -72,7 +72,10 @@ def ranges(records: pd.DataFrame, cells: list[Cell]) -> list[tuple[float, float]
     atom = {code: atom_of_sig.setdefault(tuple(sig), len(atom_of_sig)) for code, sig in signatures.items()}
     n_atoms = len(atom_of_sig)
     columns = sorted({c.column for c in cells if c.column})
-    cats = {col: sorted(set(records[col].astype(str)) | set().union(*(c.values for c in cells if c.column == col))) for col in columns}
+    cats = {
+        col: sorted(set(records[col].astype(str)) | set().union(*(c.values for c in cells if c.column == col)))
+        for col in columns
+    }
     offset, start = {}, n_atoms
     for col in columns:
         offset[col] = start
@@ -119,7 +122,15 @@ def ranges(records: pd.DataFrame, cells: list[Cell]) -> list[tuple[float, float]
             continue
         bounds = []
         for sense in (1, -1):
-            res = linprog(sense * a[i].toarray().ravel(), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            res = linprog(
+                sense * a[i].toarray().ravel(),
+                A_ub=a_ub,
+                b_ub=b_ub,
+                A_eq=a_eq,
+                b_eq=b_eq,
+                bounds=(0, None),
+                method="highs",
+            )
             bounds.append(np.inf if res.status == 3 else sense * res.fun)  # status 3: unbounded
         out.append((bounds[0], bounds[1]))
     return out

@@ -108,50 +108,72 @@ def test_shares_in_rows_and_columns(at: AppTest) -> None:
 
 def test_every_measure(at: AppTest) -> None:
     choose(at, niveau="region", periode_type="annee", lignes="departement", colonnes="age")
-    for measure in ("premiers_accueils", "entrees", "en_cours", "sorties", "entrees:CIVIS", "suivis"):
+    for measure in ("premiers_accueils", "entrees", "en_cours", "sorties", "suivis"):
         choose(at, mesure=measure)
         assert at.dataframe, measure
         assert at.dataframe[0].value.columns[0] == "Département"
 
 
 @pytest.mark.parametrize(
-    ("level", "key", "code"),
+    ("level", "key", "code", "rows"),
     [
-        ("departement", "choix_dep_code", "81"),
-        ("bassin", "choix_bassin_code", "BD01"),
-        ("ml", "choix_ml_code", "ML31T"),
-        ("region", None, None),
+        ("departement", "choix_dep_code", "81", "niveau"),
+        ("ml", "choix_ml_code", "ML31T", "niveau"),
+        ("region", None, None, "niveau"),
+        ("bassin", "choix_bassin_code", "BD01", "ml_bassin"),  # basins: their ML intersections only
     ],
 )
-def test_every_level(at: AppTest, level: str, key: str | None, code: str | None) -> None:
-    choose(at, periode_type="annee", mesure="suivis", lignes="niveau", colonnes="qpv", niveau=level)
+def test_every_level(at: AppTest, level: str, key: str | None, code: str | None, rows: str) -> None:
+    choose(at, periode_type="annee", mesure="suivis", niveau=level)
     if key:
         choose(at, **{key: code})
+    choose(at, lignes=rows, colonnes="aucune")
     g = at.dataframe[0].value
-    assert g.columns[0] == "Niveau de formation" and g.iloc[-1, 0] == "Total"
+    assert g.iloc[-1, 0] == "Total"
     seuil = settings().secret.seuil_diffusion
-    values = [as_number(str(v)) for v in g.iloc[:, 1:].to_numpy().ravel()]
+    values = [as_number(str(v)) for v in g.iloc[:, 1].to_numpy().ravel()]
     assert all(v is None or v == 0 or v >= seuil for v in values)
 
 
-@pytest.mark.parametrize("kind", ["mois", "trimestre", "annee", "12mois"])
-def test_every_period_kind(at: AppTest, kind: str) -> None:
-    choose(at, niveau="region", mesure="premiers_accueils", lignes="sexe", colonnes="aucune", periode_type=kind)
+@pytest.mark.parametrize(("kind", "rows"), [("mois", "ml"), ("trimestre", "departement"), ("annee", "sexe")])
+def test_every_period_kind(at: AppTest, kind: str, rows: str) -> None:
+    choose(at, niveau="region", mesure="premiers_accueils", periode_type=kind)
+    choose(at, lignes=rows, colonnes="aucune")
     g = at.dataframe[0].value  # one dimension: the usual table, with its share
-    assert list(g.columns) == ["Sexe", "Premiers accueils", "Part (%)"]
-    assert list(g["Sexe"]) == ["Femmes", "Hommes", "Total"]
+    assert list(g.columns)[1:] == ["Premiers accueils", "Part (%)"]
+    assert g.iloc[-1, 0] == "Total"
 
 
-def test_same_dimension_twice_is_refused(at: AppTest) -> None:
-    choose(at, niveau="region", periode_type="annee", lignes="sexe", colonnes="sexe")
-    assert any("deux dimensions différentes" in w.value for w in at.warning)
+def test_offers_exactly_the_crossings_of_the_plan(at: AppTest) -> None:
+    choose(at, niveau="region", periode_type="annee", mesure="suivis")
+    rows = at.selectbox(key="lignes").options
+    assert rows == [
+        "Mission locale",
+        "Département",
+        "Bassin d'emploi",
+        "Mission locale × bassin d'emploi",
+        "Commune de résidence",
+        "Sexe",
+        "Tranche d'âge",
+        "Niveau de formation",
+        "QPV / ZUS",
+        "ZRR",
+        "Logement",
+        "Permis de conduire",
+        "Véhicule",
+        "Indemnisation chômage",
+    ]
+    choose(at, lignes="commune")  # communes are published alone: no crossing with an attribute
+    assert at.selectbox(key="colonnes").options == ["(rien : une seule colonne)"]
+    choose(at, periode_type="mois")  # by month: MLs, départements and the region only
+    assert at.selectbox(key="lignes").options == ["Mission locale", "Département"]
+    choose(at, periode_type="annee")
+
+
+def test_not_published_is_said(at: AppTest) -> None:
+    choose(at, niveau="bassin", choix_bassin_code="BD07", periode_type="mois")
+    assert any("ne sont publiés que" in i.value for i in at.info)
     assert not at.dataframe
-    choose(at, colonnes="age")
-
-
-def test_too_small_selection(at: AppTest) -> None:
-    choose(at, mesure="suivis", lignes="sexe", colonnes="age", periode_type="mois")
-    choose(at, niveau="bassin", choix_bassin_code="BD07")
-    assert any("pas de ventilation" in i.value for i in at.info)
-    assert not at.dataframe
+    choose(at, periode_type="12mois", niveau="region")
+    assert any("12 mois glissants" in i.value for i in at.info)
     choose(at, niveau="region", periode_type="annee")

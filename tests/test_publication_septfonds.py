@@ -73,7 +73,8 @@ def test_no_hidden_cell_of_the_explorateur_is_given_back_in_tarn_et_garonne(demo
     records = records[records["commune"].isin(everything)]
     bounds = ranges(records, cells)
     narrow = [
-        (names[i], lo, hi) for i, (c, (lo, hi)) in enumerate(zip(cells, bounds, strict=True))
+        (names[i], lo, hi)
+        for i, (c, (lo, hi)) in enumerate(zip(cells, bounds, strict=True))
         if np.isnan(c.published) and hi - lo < 5
     ]
     septfonds = [n for n in narrow if n[0][1] == "Septfonds (82)"]

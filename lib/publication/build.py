@@ -84,7 +84,12 @@ def build_publication(engine: Engine, version: int) -> None:
             conn.execute(
                 update(PublicationEtat)
                 .where(PublicationEtat.version == version)
-                .values(statut=READY, fin=dt.datetime.now(), fin_donnees=summary.pop("fin_donnees"), resume=json.dumps(summary))
+                .values(
+                    statut=READY,
+                    fin=dt.datetime.now(),
+                    fin_donnees=summary.pop("fin_donnees"),
+                    resume=json.dumps(summary),
+                )
             )
 
 
@@ -177,9 +182,7 @@ def _frozen_source(engine: Engine, version: int) -> dict:
         ).first()
         if prev is None or prev.fin_donnees is None:
             return {}
-        problems = conn.execute(
-            select(PublicationProbleme).where(PublicationProbleme.version == prev.version)
-        ).all()
+        problems = conn.execute(select(PublicationProbleme).where(PublicationProbleme.version == prev.version)).all()
     if not problems:
         return {}
     out: dict = {(r.population, r.periode): r for r in problems}
@@ -192,13 +195,20 @@ def _copy(conn, source, version: int) -> None:  # noqa: ANN001 (a PublicationPro
     values = {c: getattr(source, c) for c in ("population", "periode", "cases", "primaires", "secondaires")}
     values |= {c: getattr(source, c) for c in ("personnes", "personnes_masquees", "secondes", "regles")}
     pid = conn.execute(
-        insert(PublicationProbleme).values(**values, version=version, figee_depuis=source.figee_depuis or source.version)
+        insert(PublicationProbleme).values(
+            **values, version=version, figee_depuis=source.figee_depuis or source.version
+        )
     ).inserted_primary_key[0]
     rows = conn.execute(select(PublicationCase).where(PublicationCase.probleme_id == source.id)).scalars().all()
     keep = ("periode", "niveau", "code", "libelle", "ml", "bassin", "departement", "dimension", "modalite", "valeur")
     payload = [
-        {**{k: getattr(r, k) for k in keep}, "statut": r.statut, "probleme_id": pid, "version": version,
-         "population": r.population}
+        {
+            **{k: getattr(r, k) for k in keep},
+            "statut": r.statut,
+            "probleme_id": pid,
+            "version": version,
+            "population": r.population,
+        }
         for r in rows
     ]
     if payload:

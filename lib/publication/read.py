@@ -83,9 +83,15 @@ def scope_cell(scope: Scope) -> tuple[str, str]:
 def _cells(url: str, engine: Engine, version: int, population: str, periode: str) -> pd.DataFrame:
     cols = [getattr(PublicationCase, c) for c in ("niveau", "code", "libelle", "ml", "bassin", "departement")]
     cols += [PublicationCase.dimension, PublicationCase.modalite, PublicationCase.valeur, PublicationCase.statut]
-    q = select(*cols).where(
-        PublicationCase.version == version, PublicationCase.population == population, PublicationCase.periode == periode
-    ).order_by(PublicationCase.id)
+    q = (
+        select(*cols)
+        .where(
+            PublicationCase.version == version,
+            PublicationCase.population == population,
+            PublicationCase.periode == periode,
+        )
+        .order_by(PublicationCase.id)
+    )
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(q).all(), columns=[c.key for c in cols])
 
@@ -150,12 +156,16 @@ def breakdown(
     label = plan().population(population).label
     key = period_key(population, period)
     if key is None:
-        return Published(None, "Les 12 mois glissants ne sont pas publiés : choisissez un mois, un trimestre ou une année.")
+        return Published(
+            None, "Les 12 mois glissants ne sont pas publiés : choisissez un mois, un trimestre ou une année."
+        )
     if rows not in offered_rows(population, scope, period) or (
         cols is not None and cols not in offered_columns(population, scope, period, rows)
     ):
-        if cols is not None and cols in offered_rows(population, scope, period) and rows in offered_columns(
-            population, scope, period, cols
+        if (
+            cols is not None
+            and cols in offered_rows(population, scope, period)
+            and rows in offered_columns(population, scope, period, cols)
         ):  # attribute in rows, territory in columns: the same cells, turned
             swapped = breakdown(engine, population, period, scope, cols, rows)
             t = swapped.table

@@ -32,7 +32,9 @@ def records(w: Warehouse, population: str, start: dt.date, end: dt.date, attribu
     elif population == "premiers_accueils":
         j = w.jeunes
         sel = j["date_premier_accueil"].between(lo, hi)
-        events = pd.DataFrame({"id": j.loc[sel, "id"].to_numpy(), "date": j.loc[sel, "date_premier_accueil"].to_numpy()})
+        events = pd.DataFrame(
+            {"id": j.loc[sel, "id"].to_numpy(), "date": j.loc[sel, "date_premier_accueil"].to_numpy()}
+        )
     elif population in ("entrees", "sorties"):
         col = "date_entree" if population == "entrees" else "date_sortie"
         sel = d[col].between(lo, hi)

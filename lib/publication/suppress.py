@@ -70,7 +70,10 @@ def gauss_secondaries(a: np.ndarray, links: np.ndarray, values: np.ndarray, prim
         add(row)
     hidden = primary.copy()
     order = [i for i in np.flatnonzero(~primary & (values == 0))]  # zeros are always shown
-    order += [int(i) for i in np.flatnonzero(~primary & (values > 0))[np.argsort(-values[~primary & (values > 0)], kind="stable")]]
+    order += [
+        int(i)
+        for i in np.flatnonzero(~primary & (values > 0))[np.argsort(-values[~primary & (values > 0)], kind="stable")]
+    ]
     prim_rows = np.flatnonzero(primary)
     res = np.array([residual(a[p]) for p in prim_rows]).reshape(len(prim_rows), n)
     for i in order:

@@ -40,7 +40,8 @@ def from_cells(
     table[STATUS] = status
     reasons: tuple[str, ...] = ()
     if (status != "ok").any():
-        reasons = (f"non commentable : une case est masquée (elle peut compter moins de {rules.seuil_commentaire_case} personnes)",)
+        small = rules.seuil_commentaire_case
+        reasons = (f"non commentable : une case est masquée (elle peut compter moins de {small} personnes)",)
     else:
         interior = np.ones(len(table), dtype=bool)
         for d in dims:

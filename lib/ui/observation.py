@@ -173,7 +173,9 @@ def outcomes(w: Warehouse, scope: Scope, period: Period, months: int) -> Outcome
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _monthly(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, months: int) -> MaskedTable | None:
-    return read.monthly(_engine(key), ["suivis", "premiers_accueils", "entrees"], _scope(scope), _period(period), months)
+    return read.monthly(
+        _engine(key), ["suivis", "premiers_accueils", "entrees"], _scope(scope), _period(period), months
+    )
 
 
 def monthly(w: Warehouse, scope: Scope, period: Period, months: int = 24) -> MaskedTable | None:

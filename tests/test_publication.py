@@ -1,0 +1,137 @@
+"""The stored publication against the independent attacker (tests/attacker.py), rule 4, and its life cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import insert, select, text
+
+from lib.config import settings
+from lib.db.engine import bump_version, data_version, get_engine
+from lib.db.schema import Jeune, PublicationCase, PublicationProbleme
+from lib.publication import build_publication
+from lib.publication.build import READY, status
+from tests.attacker import people, ranges, stored_cells
+
+ALL = ["sexe", "age", "niveau", "qpv", "zrr", "logement", "permis", "vehicule", "indemnise"]
+PROBLEMS = [  # population, stored period, first day, last day, attributes of the plan
+    ("premiers_accueils", "2010", "2010-01-01", "2010-12-31", ALL),
+    ("entrees", "2010", "2010-01-01", "2010-12-31", ["dispositif", "sexe", "age", "niveau", "qpv"]),
+    ("suivis", "2010", "2010-01-01", "2010-12-31", ALL),
+    ("suivis", "2010-03", "2010-03-01", "2010-03-31", []),
+]
+
+
+@pytest.fixture(scope="module")
+def small_engine(tmp_path_factory):  # noqa: ANN001, ANN201
+    """The demo generator with 400 young people: full of cells of 1 to 4."""
+    from lib.demo.load import load_demo
+
+    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('pub')}/small.db")
+    load_demo(engine, settings(), n=400)
+    return engine
+
+
+def attack(engine, population: str, key: str, start: str, end: str, attrs: list[str]):  # noqa: ANN001, ANN201
+    frame, cells = stored_cells(engine, data_version(engine), population, key)
+    bounds = ranges(people(engine, population, start, end, attrs), cells)
+    width = np.array([hi - lo for lo, hi in bounds])
+    return frame, width
+
+
+@pytest.mark.parametrize(("population", "key", "start", "end", "attrs"), PROBLEMS)
+def test_no_hidden_cell_is_narrowed_on_the_small_warehouse(small_engine, population, key, start, end, attrs) -> None:  # noqa: ANN001
+    frame, width = attack(small_engine, population, key, start, end, attrs)
+    hidden = frame["statut"].ne("publiée").to_numpy()
+    primary = frame["statut"].eq("primaire").to_numpy()
+    assert primary.any()  # the case is hard: cells of 1 to 4
+    assert (width[primary] >= 5 - 1e-6).all(), frame[primary & (width < 5)]
+    assert (width[hidden] > 0.5).all(), frame[hidden & (width <= 0.5)]  # no hidden cell known exactly
+
+
+def test_no_hidden_cell_is_narrowed_on_the_demo(demo_engine) -> None:  # noqa: ANN001
+    frame, width = attack(demo_engine, *PROBLEMS[0])
+    hidden = frame["statut"].ne("publiée").to_numpy()
+    primary = frame["statut"].eq("primaire").to_numpy()
+    assert primary.any() and (width[primary] >= 5 - 1e-6).all()
+    assert (width[hidden] > 0.5).all()
+
+
+def test_rule_4_every_small_territory_is_hidden(small_engine) -> None:  # noqa: ANN001
+    with small_engine.connect() as conn:
+        pops = dict(conn.execute(text("SELECT code, population FROM commune")).all())
+    frame, cells = stored_cells(small_engine, data_version(small_engine), "premiers_accueils", "2010")
+    small = np.array([sum(pops[c] for c in cell.communes) < 2000 for cell in cells])
+    assert small.any()  # ML × basin intersections made of small communes
+    assert frame.loc[small, "statut"].eq("primaire").all()
+    assert frame.loc[small, "valeur"].isna().all()
+
+
+def test_a_cell_has_one_status_wherever_it_is_shown(small_engine) -> None:  # noqa: ANN001
+    """The ML total read as a key figure, as the margin of ML × sex and of ML × month is the same stored cell."""
+    from lib.indicators.periods import make_period
+    from lib.indicators.scope import Scope
+    from lib.publication import read
+
+    year = make_period("annee", 2010)
+    for ml in ("ML09", "ML46"):
+        figure = read.figure(small_engine, "premiers_accueils", year, Scope("ml", ml)).table
+        margin = read.breakdown(small_engine, "premiers_accueils", year, Scope(), "ml", "sexe").table.table
+        name = margin["Mission locale"].unique()
+        assert len(name) == 11
+        by_ml = read.breakdown(small_engine, "premiers_accueils", year, Scope("ml", ml), "sexe").table.table
+        assert figure["status"].iloc[0] == by_ml.loc[by_ml["Sexe"] == "Total", "status"].iloc[0]
+        v, w = figure.iloc[0, 0], by_ml.loc[by_ml["Sexe"] == "Total", "Premiers accueils"].iloc[0]
+        assert (pd.isna(v) and pd.isna(w)) or v == w
+
+
+def test_build_is_idempotent_and_stored_with_its_rules(small_engine) -> None:  # noqa: ANN001
+    version = data_version(small_engine)
+    assert status(small_engine, version) == READY
+    with small_engine.connect() as conn:
+        before = conn.execute(select(PublicationCase.id).where(PublicationCase.version == version)).all()
+        rules = conn.execute(select(PublicationProbleme.regles).where(PublicationProbleme.version == version)).first()
+    build_publication(small_engine, version)  # already built: nothing happens
+    with small_engine.connect() as conn:
+        after = conn.execute(select(PublicationCase.id).where(PublicationCase.version == version)).all()
+    assert before == after
+    assert '"seuil_diffusion": 5' in rules[0] and '"premiers_accueils"' in rules[0]
+
+
+def test_a_late_entry_does_not_change_a_published_past_period(small_engine) -> None:  # noqa: ANN001
+    """Publication-to-publication rule: a period ended when it was published is frozen."""
+    v1 = data_version(small_engine)
+    with small_engine.connect() as conn:
+        first = conn.execute(text("SELECT * FROM jeune ORDER BY id LIMIT 1")).mappings().first()
+    late = {k: first[k] for k in first.keys() if k not in ("id", "batch_id")}
+    late["date_premier_accueil"] = dt.date(2009, 3, 15)  # two late first receptions in March 2009
+    for k in ("mois_naissance",):
+        late[k] = pd.Timestamp(late[k]).date()
+    with small_engine.begin() as conn:
+        conn.execute(insert(Jeune), [late, late])
+        bump_version(conn)
+    v2 = data_version(small_engine)
+    build_publication(small_engine, v2)
+
+    def cells(version: int) -> pd.DataFrame:
+        q = text(
+            "SELECT niveau, code, dimension, modalite, periode, valeur, statut FROM publication_case "
+            "WHERE version = :v AND population = 'premiers_accueils' AND periode LIKE '2009%' ORDER BY id"
+        )
+        with small_engine.connect() as conn:
+            return pd.DataFrame(conn.execute(q, {"v": version}).all())
+
+    old, new = cells(v1), cells(v2)
+    assert len(old) > 100
+    pd.testing.assert_frame_equal(old, new)  # the difference between the two publications is zero everywhere
+    with small_engine.connect() as conn:
+        frozen = conn.execute(
+            text(
+                "SELECT figee_depuis FROM publication_probleme WHERE version = :v AND population = 'premiers_accueils' AND periode = '2009'"
+            ),
+            {"v": v2},
+        ).scalar()
+    assert frozen == v1
