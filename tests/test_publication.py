@@ -106,7 +106,7 @@ def test_a_late_entry_does_not_change_a_published_past_period(small_engine) -> N
     v1 = data_version(small_engine)
     with small_engine.connect() as conn:
         first = conn.execute(text("SELECT * FROM jeune ORDER BY id LIMIT 1")).mappings().first()
-    late = {k: first[k] for k in first.keys() if k not in ("id", "batch_id")}
+    late = {k: first[k] for k in first if k not in ("id", "batch_id")}
     late["date_premier_accueil"] = dt.date(2009, 3, 15)  # two late first receptions in March 2009
     for k in ("mois_naissance",):
         late[k] = pd.Timestamp(late[k]).date()
@@ -130,7 +130,8 @@ def test_a_late_entry_does_not_change_a_published_past_period(small_engine) -> N
     with small_engine.connect() as conn:
         frozen = conn.execute(
             text(
-                "SELECT figee_depuis FROM publication_probleme WHERE version = :v AND population = 'premiers_accueils' AND periode = '2009'"
+                "SELECT figee_depuis FROM publication_probleme "
+                "WHERE version = :v AND population = 'premiers_accueils' AND periode = '2009'"
             ),
             {"v": v2},
         ).scalar()

@@ -132,7 +132,9 @@ def _period_words(period: Period) -> str:
 def _chiffres(w: Warehouse, period: Period, scope: Scope) -> Section:
     s = Section("chiffres", SECTIONS["chiffres"])
     figures = view.key_figures(w, scope, period)
-    for measure in ("suivis", "premiers_accueils"):
+    if figures.message:  # not in the publication plan for this territory and period
+        s.elements.append(Texte(figures.message))
+    for measure in ("suivis", "premiers_accueils") if not figures.message else ():
         m = figures.tables[measure]
         row = m.grand_total()
         detail = f"{tb.evolution(row[view.EVOLUTION])} sur un an" if m.value_columns[1:] else ""
@@ -159,7 +161,9 @@ def _profils(w: Warehouse, period: Period, scope: Scope) -> Section:
         s.elements.append(Texte(view.too_small(view.key_figures(w, scope, period)) or ""))
         return s
     tables = view.profiles(w, scope, period, "suivis")
-    for dim in PROFILS:
+    if not tables:
+        s.elements.append(Texte("Le profil des jeunes est publié par année, pour la région, un département ou une ML."))
+    for dim in (d for d in PROFILS if d in tables):
         m = tables[dim]
         name = m.dims[0]
         s.elements.append(
@@ -207,7 +211,10 @@ def _dispositifs(w: Warehouse, period: Period, scope: Scope) -> Section:
 def _tendances(w: Warehouse, period: Period, scope: Scope) -> Section:
     s = Section("tendances", SECTIONS["tendances"])
     m = view.monthly(w, scope, period)
-    s.elements.append(tb.lignes_mensuelles(m, "Mois", "Mesure", "Activité mois par mois (24 derniers mois)"))
+    if m is None:
+        s.elements.append(Texte(view.NOT_PUBLISHED))
+    else:
+        s.elements.append(tb.lignes_mensuelles(m, "Mois", "Mesure", "Activité mois par mois (24 derniers mois)"))
     return s
 
 

@@ -299,6 +299,7 @@ class AnimationValeur(Base):
     remplace_id: Mapped[int | None] = mapped_column(ForeignKey("animation_valeur.id"))
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
 
+
 class PublicationEtat(Base):
     """One line per data version: its publication is being built, ready, or failed."""
 

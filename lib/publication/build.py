@@ -37,14 +37,16 @@ def specs(p: Population, pl: Plan, year: int) -> list[Spec]:
     """The problems of a population for one year."""
     months = [pd.Period(year=year, month=m, freq="M") for m in range(1, 13)]
 
-    def spec(key: str, start: pd.Timestamp, end: pd.Timestamp, full: bool, with_months: bool = False) -> Spec:
+    def spec(
+        key: str, start: pd.Timestamp, end: pd.Timestamp, full: bool, with_months: bool = False, attrs: bool = False
+    ) -> Spec:
         return Spec(
             p.key,
             key,
             start.date(),
             end.normalize().date(),
             pl.year_levels if full else pl.infra_levels,
-            p.attributes if full else (),
+            p.attributes if full or attrs else (),
             tuple(str(m) for m in months) if with_months else (),
         )
 
@@ -55,7 +57,8 @@ def specs(p: Population, pl: Plan, year: int) -> list[Spec]:
         return [spec(str(m), m.start_time, m.end_time, m.month == 12) for m in months]
     quarters = [pd.Period(year=year, quarter=q, freq="Q") for q in range(1, 5)]
     out = [spec(str(year), y.start_time, y.end_time, True)]
-    out += [spec(f"{year}-T{q.quarter}", q.start_time, q.end_time, False) for q in quarters]
+    # the comité meets each quarter: a quarter's profile is published (by ML, département, region)
+    out += [spec(f"{year}-T{q.quarter}", q.start_time, q.end_time, False, attrs=True) for q in quarters]
     return out + [spec(str(m), m.start_time, m.end_time, False) for m in months]
 
 

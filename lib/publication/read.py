@@ -130,16 +130,23 @@ def offered_rows(population: str, scope: Scope, period: Period) -> list[str]:
     full = _full_period(population, period)
     levels = plan().year_levels if full else plan().infra_levels
     rows = [lv for lv in TERRITORY_ROWS[scope.level] if lv in levels]
-    if full and scope.level in ATTRIBUTE_SCOPES:
+    if _with_attributes(population, period) and scope.level in ATTRIBUTE_SCOPES:
         rows += list(plan().population(population).attributes)
     return rows
 
 
 def offered_columns(population: str, scope: Scope, period: Period, rows: str) -> list[str]:
     """Second dimensions allowed with `rows`: attributes against ML or département rows (year only)."""
-    if rows in ("ml", "departement") and _full_period(population, period) and scope.level in ATTRIBUTE_SCOPES:
+    if rows in ("ml", "departement") and _with_attributes(population, period) and scope.level in ATTRIBUTE_SCOPES:
         return list(plan().population(population).attributes)
     return []
+
+
+def _with_attributes(population: str, period: Period) -> bool:
+    """Attributes: for the year, and for a quarter when people are counted once per period."""
+    return _full_period(population, period) or (
+        period.kind == "trimestre" and plan().population(population).nature == "effectif"
+    )
 
 
 def _full_period(population: str, period: Period) -> bool:
