@@ -1,0 +1,53 @@
+"""Who may call protect: lib/secret, lib/publication, and the modules whose tables are not in the plan yet.
+
+The pages and lib/ui read published cells (lib.publication.read). A module that protects counts
+on the fly is named below with what it still protects; the list may only shrink (issue 10).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_IN_THE_PLAN_YET = {
+    "lib/indicators/carte.py": "carte : ML × bassin × QPV, DEFM et entrées en co-traitance par territoire",
+    "lib/indicators/cotraitance/tableau.py": "co-traitance : DEFM, entrées, étapes, délais, états, sorties",
+    "lib/partenariat/dashboard.py": "partenariat : indicateurs qui comptent des personnes",
+    "lib/ui/observation.py": "situation après le premier accueil",
+    "pages/accueil.py": "entrées en co-traitance et DEFM de l'accueil",
+}
+
+
+def protect_callers(root: Path = ROOT) -> set[str]:
+    out = set()
+    for path in [*root.glob("app.py"), *root.glob("pages/*.py"), *root.glob("lib/**/*.py")]:
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(("lib/secret/", "lib/publication/")):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if name == "protect":
+                    out.add(rel)
+    return out
+
+
+def test_only_modules_outside_the_plan_protect_on_the_fly() -> None:
+    assert protect_callers() <= set(NOT_IN_THE_PLAN_YET)
+
+
+def test_the_pages_of_the_plan_never_protect() -> None:
+    callers = protect_callers()
+    for rel in ("pages/explorateur.py", "pages/observation.py", "lib/ui/explorer.py", "lib/bilan/content.py"):
+        assert rel not in callers
+
+
+def test_the_detector_sees_a_call(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "nouvelle.py").write_text("from lib import secret\nsecret.protect(df, ['ml'])\n")
+    (tmp_path / "lib" / "secret").mkdir(parents=True)
+    (tmp_path / "lib" / "secret" / "x.py").write_text("protect(df, [])\n")
+    assert protect_callers(tmp_path) == {"pages/nouvelle.py"}
