@@ -144,22 +144,29 @@ def _matrix(rows: list[list[int]], n: int) -> sparse.csr_matrix:
 
 def people(engine: Engine, population: str, start: str, end: str, attributes: list[str]) -> pd.DataFrame:
     """The people (or movements) counted, read straight from the records: commune, mois, attributes."""
+    from sqlalchemy import text
+
+    from lib.db.engine import data_version, version_tables
     from lib.indicators import observation as obs
     from lib.indicators.data import read_warehouse
     from lib.indicators.scope import Scope
 
     q = {
         "premiers_accueils": "SELECT id, date_premier_accueil AS d, NULL AS code FROM jeune "
-        "WHERE date_premier_accueil BETWEEN :s AND :e",
+        "WHERE date_premier_accueil BETWEEN :s AND :e AND version_id = :jv",
         "suivis": "SELECT DISTINCT jeune_id AS id, :e AS d, NULL AS code FROM contact "
-        "WHERE date BETWEEN :s AND :e AND type IN ('entretien', 'atelier')",
-        "entrees": "SELECT jeune_id AS id, date_entree AS d, code FROM dispositif WHERE date_entree BETWEEN :s AND :e",
+        "WHERE date BETWEEN :s AND :e AND type IN ('entretien', 'atelier') AND version_id = :cv",
+        "entrees": "SELECT jeune_id AS id, date_entree AS d, code FROM dispositif "
+        "WHERE date_entree BETWEEN :s AND :e AND version_id = :dv",
     }[population]
-    from sqlalchemy import text
-
     with engine.connect() as conn:
-        ev = pd.DataFrame(conn.execute(text(q), {"s": start, "e": end}).all(), columns=["id", "d", "code"])
-        j = pd.DataFrame(conn.execute(text("SELECT id, commune_code FROM jeune")).all(), columns=["id", "commune"])
+        rows = version_tables(conn, data_version(engine))  # the rows in effect in the current version
+        params = {"s": start, "e": end, "jv": rows["jeune"], "cv": rows.get("contact"), "dv": rows.get("dispositif")}
+        ev = pd.DataFrame(conn.execute(text(q), params).all(), columns=["id", "d", "code"])
+        j = pd.DataFrame(
+            conn.execute(text("SELECT id, commune_code FROM jeune WHERE version_id = :jv"), params).all(),
+            columns=["id", "commune"],
+        )
     out = ev.merge(j, on="id")
     out["mois"] = pd.to_datetime(out["d"]).dt.strftime("%Y-%m")
     w = read_warehouse(engine)  # only to name each person's categories the way pages do
