@@ -202,7 +202,7 @@ def _copy(conn, source, version: int) -> None:  # noqa: ANN001 (a PublicationPro
             **values, version=version, figee_depuis=source.figee_depuis or source.version
         )
     ).inserted_primary_key[0]
-    rows = conn.execute(select(PublicationCase).where(PublicationCase.probleme_id == source.id)).scalars().all()
+    rows = conn.execute(select(PublicationCase).where(PublicationCase.probleme_id == source.id)).all()
     keep = ("periode", "niveau", "code", "libelle", "ml", "bassin", "departement", "dimension", "modalite", "valeur")
     payload = [
         {
