@@ -68,7 +68,7 @@ def test_rule_4_every_small_territory_is_hidden(small_engine) -> None:  # noqa: 
     assert frame.loc[small, "valeur"].isna().all()
 
 
-def test_a_cell_has_one_status_wherever_it_is_shown(small_engine) -> None:  # noqa: ANN001
+def test_a_cell_has_one_status_wherever_it_is_shown(demo_engine) -> None:  # noqa: ANN001
     """The ML total read as a key figure, as the margin of ML × sex and of ML × month is the same stored cell."""
     from lib.indicators.periods import make_period
     from lib.indicators.scope import Scope
@@ -76,11 +76,11 @@ def test_a_cell_has_one_status_wherever_it_is_shown(small_engine) -> None:  # no
 
     year = make_period("annee", 2010)
     for ml in ("ML09", "ML46"):
-        figure = read.figure(small_engine, "premiers_accueils", year, Scope("ml", ml)).table
-        margin = read.breakdown(small_engine, "premiers_accueils", year, Scope(), "ml", "sexe").table.table
+        figure = read.figure(demo_engine, "premiers_accueils", year, Scope("ml", ml)).table
+        margin = read.breakdown(demo_engine, "premiers_accueils", year, Scope(), "ml", "sexe").table.table
         name = margin["Mission locale"].unique()
         assert len(name) == 11
-        by_ml = read.breakdown(small_engine, "premiers_accueils", year, Scope("ml", ml), "sexe").table.table
+        by_ml = read.breakdown(demo_engine, "premiers_accueils", year, Scope("ml", ml), "sexe").table.table
         assert figure["status"].iloc[0] == by_ml.loc[by_ml["Sexe"] == "Total", "status"].iloc[0]
         v, w = figure.iloc[0, 0], by_ml.loc[by_ml["Sexe"] == "Total", "Premiers accueils"].iloc[0]
         assert (pd.isna(v) and pd.isna(w)) or v == w
