@@ -12,7 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.animation.annexe import ACTION, CHAMP, PROGRAMME
-from lib.partenariat.entry import EntryError, _cell, _norm_header, _read_csv
+from lib.config import settings
+from lib.ingest.errors import ImportErrorFr
+from lib.ingest.lecture import lire_tableau
+from lib.partenariat.entry import EntryError
 
 COLONNES = ("annee", "action", "champ", "valeur")
 ALIASES = {
@@ -42,41 +45,42 @@ class Saisie:
 
 
 def read_file(data: bytes, filename: str) -> tuple[pd.DataFrame | None, list[EntryError]]:
-    """CSV (; , or tab, UTF-8 or Windows-1252) or XLSX → frame of text cells with a `ligne` column."""
-    import io
-
-    name = filename.lower()
+    """CSV or XLSX → frame of text cells with a `ligne` column, read by the importer's reader
+    (lib.ingest.lecture): a damaged, empty or oversized file gets a French message."""
+    if not filename.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt")):
+        return None, [EntryError(None, None, filename, "format non pris en charge : fichier .csv ou .xlsx attendu")]
     try:
-        if name.endswith((".xlsx", ".xlsm")):
-            raw = pd.read_excel(io.BytesIO(data), dtype=object, header=None)
-        elif name.endswith((".csv", ".txt")):
-            raw = _read_csv(data)
-        else:
-            return None, [EntryError(None, None, filename, "format non pris en charge : fichier .csv ou .xlsx attendu")]
-    except Exception as exc:  # noqa: BLE001 (any unreadable file is reported, never raised to the page)
-        return None, [EntryError(None, None, filename, f"fichier illisible ({type(exc).__name__} : {exc})")]
-    if raw.empty:
-        return None, [EntryError(1, None, "", "le fichier est vide (attendu : une ligne d'en-tête puis les valeurs)")]
-    header = [_norm_header(h) for h in raw.iloc[0].map(_cell)]
-    mapping: dict[str, int] = {}
-    for idx, h in enumerate(header):
-        col = ALIASES.get(h.replace("°", "").strip())
-        if col and col not in mapping:
-            mapping[col] = idx
-    missing = [c for c in COLONNES if c not in mapping]
-    if missing:
-        found = ", ".join(f"« {h} »" for h in header if h) or "aucune"
-        return None, [
-            EntryError(1, c, "", f"colonne obligatoire absente de l'en-tête (colonnes trouvées : {found})")
-            for c in missing
-        ]
-    body = raw.iloc[1:]
+        tableau = lire_tableau(data, filename, settings().imports.taille_max_mo * 1_048_576)
+        header = [h.replace("_", " ") for h in tableau.entete]
+        mapping: dict[str, int] = {}
+        for idx, h in enumerate(header):
+            col = ALIASES.get(h)
+            if col and col not in mapping:
+                mapping[col] = idx
+        missing = [c for c in COLONNES if c not in mapping]
+        if missing:
+            found = ", ".join(f"« {h} »" for h in header if h) or "aucune"
+            return None, [
+                EntryError(1, c, "", f"colonne obligatoire absente de l'en-tête (colonnes trouvées : {found})")
+                for c in missing
+            ]
+        body = pd.concat(list(tableau.blocs))
+    except ImportErrorFr as exc:
+        return None, [EntryError(None, None, "", f"fichier illisible : {exc.texte().rstrip('.')}")]
     if len(body) > MAX_LIGNES:
         return None, [EntryError(None, None, "", f"trop de lignes ({len(body)}) : {MAX_LIGNES} au plus par import")]
-    frame = pd.DataFrame({c: body.iloc[:, mapping[c]].map(_cell).to_numpy() for c in COLONNES})
-    frame["ligne"] = range(2, len(frame) + 2)
-    blank = (frame[list(COLONNES)] == "").all(axis=1)
-    return frame[~blank].reset_index(drop=True), []
+    frame = pd.DataFrame({c: body.iloc[:, mapping[c]].astype(object).to_numpy() for c in COLONNES})
+    frame["ligne"] = body.index.to_numpy()
+    return frame.reset_index(drop=True), []
+
+
+def _text(v: object) -> str:
+    """A form field as the text an import would hold (38000.0 → "38000", None → "")."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
 
 
 def parse_number(text: str, nature: str) -> float:
@@ -172,8 +176,8 @@ def validate(frame: pd.DataFrame) -> tuple[list[Saisie], list[EntryError]]:
 def form_frame(annee: int, action: int, values: dict[str, object]) -> pd.DataFrame:
     """The form's filled fields as the frame an import produces (empty fields are left out)."""
     rows = [
-        {"annee": str(annee), "action": str(action), "champ": code, "valeur": _cell(v), "ligne": None}
+        {"annee": str(annee), "action": str(action), "champ": code, "valeur": _text(v), "ligne": None}
         for code, v in values.items()
-        if v is not None and _cell(v) != ""
+        if _text(v) != ""
     ]
     return pd.DataFrame(rows, columns=[*COLONNES, "ligne"])
