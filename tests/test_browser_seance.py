@@ -41,13 +41,13 @@ def _wait_screen(page, n: int, total: int, title: str | None = None) -> float:  
     page.wait_for_function(
         f"() => (document.querySelector('[data-testid=seance-position]') || {{}}).innerText"
         f"?.startsWith('Écran {n} / {total}')",
-        timeout=60_000,
+        timeout=180_000,
     )
     if title is not None:  # the previous screen stays until the new one replaces it
         page.wait_for_function(
             "t => [...document.querySelectorAll('.seance-titre')].some(e => e.innerText === t)",
             arg=title,
-            timeout=60_000,
+            timeout=180_000,
         )
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
     elapsed = time.perf_counter() - start

@@ -233,7 +233,7 @@ def _figure(g: Graphique) -> go.Figure:
         showlegend=g.nature == "lignes",
         legend={"orientation": "h", "y": -0.12, "font": {"size": 24}},
         yaxis={"ticksuffix": suffix if g.nature != "barres_h" else "", "tickfont": {"size": 22}, "automargin": True},
-        xaxis={"tickfont": {"size": 22}, "automargin": True},
+        xaxis={"ticksuffix": suffix if g.nature == "barres_h" else "", "tickfont": {"size": 22}, "automargin": True},
         plot_bgcolor="white",
     )
     fig.update_xaxes(showgrid=g.nature == "barres_h", gridcolor="#e5e5e5")
