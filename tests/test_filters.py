@@ -29,19 +29,22 @@ def test_filters_follow_the_user_from_page_to_page(demo_engine) -> None:  # noqa
         assert {k: link.get(k) for k in (*GERS_MARS, "periode_annee")} == {
             k: str(v) for k, v in {**GERS_MARS, "periode_annee": 2010}.items()
         }
-        own = {"pages/observation.py": {"population", "delai"}, "pages/explorateur.py": {"mesure", "lignes"}}
+        own = {
+            "pages/observation.py": {"population", "delai"},
+            "pages/explorateur.py": {"mesure"},
+        }  # a month: no crossing published
         others = set().union(*own.values()) - own.get(page, set())
         assert own.get(page, set()) <= set(link) and not others & set(link)  # each page's own choices only
 
 
 def test_page_choices_are_kept_too(demo_engine) -> None:  # noqa: ANN001
     at = open_page("pages/explorateur.py")
-    select(at, lignes="age", colonnes="niveau")
+    select(at, lignes="age")
     at.switch_page("pages/glossaire.py")
     at.run()
     at.switch_page("pages/explorateur.py")
     at.run()
-    assert (at.selectbox(key="lignes").value, at.selectbox(key="colonnes").value) == ("age", "niveau")
+    assert at.selectbox(key="lignes").value == "age"
 
 
 def test_a_link_opens_the_same_view_and_ignores_unknown_values(demo_engine) -> None:  # noqa: ANN001
