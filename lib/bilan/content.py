@@ -137,7 +137,7 @@ def _chiffres(w: Warehouse, period: Period, scope: Scope) -> Section:
     for measure in ("suivis", "premiers_accueils") if not figures.message else ():
         m = figures.tables[measure]
         row = m.grand_total()
-        detail = f"{tb.evolution(row[view.EVOLUTION])} sur un an" if m.value_columns[1:] else ""
+        detail = f"{tb.evolution(row[view.EVOLUTION])} sur un an" if view.EVOLUTION in row.index else ""
         s.elements.append(Chiffre(m.label(m.count), tb._text(row, m.count, tb.entier, True), detail))
     cot = _cotraitance_tables(w, period, scope)
     if cot is not None:

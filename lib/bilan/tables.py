@@ -66,6 +66,7 @@ def tableau(
     """Dimension columns (`dims`, default all) then `colonnes` (value column, format); `rows` a subset."""
     t = masked.table if rows is None else rows
     dims = list(masked.dims if dims is None else dims)
+    colonnes = [(c, f) for c, f in colonnes if c in t.columns]  # no evolution when the year before is not published
     lignes = tuple(
         tuple(str(r[d]) for d in dims) + tuple(_text(r, c, f, masked.sensitive) for c, f in colonnes)
         for _, r in t.iterrows()
