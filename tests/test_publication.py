@@ -51,6 +51,11 @@ def test_no_hidden_cell_is_narrowed_on_the_small_warehouse(small_engine, populat
 
 
 def test_no_hidden_cell_is_narrowed_on_the_demo(demo_engine) -> None:  # noqa: ANN001
+    from lib.db.engine import data_version
+    from lib.publication import build_publication
+
+    # Other tests write to the shared demo base (each write is a new version): publish the current one.
+    build_publication(demo_engine, data_version(demo_engine))
     frame, width = attack(demo_engine, *PROBLEMS[0])
     hidden = frame["statut"].ne("publiée").to_numpy()
     primary = frame["statut"].eq("primaire").to_numpy()
