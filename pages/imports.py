@@ -11,6 +11,7 @@ from lib.indicators.data import VERSION_AFFICHEE
 from lib.ingest.errors import ImportErrorFr
 from lib.ingest.extrait import charger_extrait
 from lib.ingest.versions import libelle_version, restaurer, versions
+from lib.publication.refresh import publish_in_background
 from lib.ui import imports as view
 from lib.ui.boot import via_app
 from lib.ui.glossary import explain
@@ -20,6 +21,17 @@ via_app("pages/imports.py")
 
 engine = get_engine()
 courante = data_version(engine)
+
+
+def _publier() -> None:
+    """The new version is published now, in the background, so the comité's pages are ready when opened."""
+    publish_in_background(engine)
+    st.info(
+        f"Publication protégée de la version {data_version(engine)} en cours de calcul (une à deux minutes) : "
+        "les pages l'afficheront dès qu'elle sera prête."
+    )
+
+
 st.title("Imports de l'extrait mensuel")
 st.markdown(
     explain(
@@ -66,6 +78,8 @@ if user is not None:
             bar.empty()
             view.resultat(res)
             courante = data_version(engine)
+            if res.statut == "chargé":
+                _publier()
 
 st.header("Versions des données")
 view.versions_table(versions(engine), courante)
@@ -82,6 +96,7 @@ if admin is not None:
         try:
             nouvelle = restaurer(engine, int(choix), admin.login)
             st.success(f"Version {choix} remise en service (nouvelle version {nouvelle}).")
+            _publier()
         except ImportErrorFr as exc:
             st.error(exc.message)
     if st.session_state.get(VERSION_AFFICHEE):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import time
 
 import pytest
 
@@ -64,6 +65,16 @@ def test_an_admin_restores_a_version_and_shows_an_earlier_one(copie) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"Version 1 remise en service (nouvelle version {before + 1})" in s.value for s in at.success)
     assert data_version(copie) == before + 1
+    # the restored version is published at once, in the background, not at the comité's first click
+    assert any(f"Publication protégée de la version {before + 1} en cours" in i.value for i in at.info)
+    statut = None
+    for _ in range(1200):
+        with copie.connect() as conn:
+            statut = conn.exec_driver_sql(f"SELECT statut FROM publication_etat WHERE version = {before + 1}").scalar()
+        if statut == "prête":
+            break
+        time.sleep(0.5)
+    assert statut == "prête"
     with copie.connect() as conn:
         action = conn.exec_driver_sql("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").scalar()
     assert action == "restauration"

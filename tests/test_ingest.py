@@ -400,6 +400,10 @@ def test_the_command_line_exit_codes(base, tmp_path) -> None:
     assert data_version(base) == 0
     loaded = cli("extrait", *files, "--mois", "2010-03")
     assert loaded.returncode == 0 and "Extrait de mars 2010 chargé : version 1 des données." in loaded.stdout
+    # the monthly refresh ends with its publication ready for the comité, not at the first visitor
+    assert "Publication de la version 1 prête." in loaded.stdout
+    with base.connect() as conn:
+        assert conn.execute(text("SELECT statut FROM publication_etat WHERE version = 1")).scalar() == "prête"
     again = cli("extrait", *files)
     assert again.returncode == 0 and "déjà chargés (version 1)" in again.stdout
     (tmp_path / "vide.csv").write_text("")
@@ -408,6 +412,15 @@ def test_the_command_line_exit_codes(base, tmp_path) -> None:
     listed = cli("versions")
     assert listed.returncode == 0 and "*    1" in listed.stdout
     assert cli("restaurer", "9").returncode == 1
+    defm = pd.read_csv(paths["defm"], sep=";", dtype=str).assign(mois="03/2010")
+    defm.to_csv(tmp_path / "defm_mars.csv", sep=";", index=False)
+    assert cli("extrait", str(tmp_path / "defm_mars.csv"), "--sans-publication").returncode == 0
+    restored = cli("restaurer", "1")
+    assert restored.returncode == 0 and "nouvelle version 3" in restored.stdout
+    assert "Publication de la version 3 prête." in restored.stdout
+    with base.connect() as conn:
+        built = dict(conn.execute(text("SELECT version, statut FROM publication_etat")).all())
+    assert built == {1: "prête", 3: "prête"}  # version 2 was loaded --sans-publication
 
 
 def test_a_database_refusal_mid_load_is_said_in_french_and_changes_nothing(base, tmp_path, monkeypatch) -> None:

@@ -28,6 +28,9 @@ def _mois(text: str) -> dt.date:
         ) from None
 
 
+NO_PUBLICATION = "ne pas calculer tout de suite la publication protégée (la première page ouverte la calculera)"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lib.ingest", description="Imports de l'entrepôt régional.")
     sub = p.add_subparsers(dest="commande", required=True)
@@ -37,10 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--verifier", action="store_true", help="vérifier seulement, ne rien écrire")
     e.add_argument("--accepter-avertissements", action="store_true", help="charger malgré les avertissements")
     e.add_argument("--utilisateur", default=None, help="nom inscrit au journal (par défaut : l'utilisateur système)")
+    e.add_argument("--sans-publication", action="store_true", help=NO_PUBLICATION)
     sub.add_parser("versions", help="lister les versions des données")
     r = sub.add_parser("restaurer", help="remettre en service une version antérieure")
     r.add_argument("numero", type=int, metavar="N")
     r.add_argument("--utilisateur", default=None)
+    r.add_argument("--sans-publication", action="store_true", help=NO_PUBLICATION)
     return p
 
 
@@ -61,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             accepter_avertissements=args.accepter_avertissements,
         )
         print(res.texte())
+        if res.statut == "chargé" and not args.sans_publication:
+            _publier(engine)
         return res.code_sortie
     from lib.ingest.versions import libelle_version, restaurer, versions
 
@@ -79,7 +86,18 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.texte())
         return 1
     print(f"Version {args.numero} remise en service (nouvelle version {new}).")
+    if not args.sans_publication:
+        _publier(engine)
     return 0
+
+
+def _publier(engine) -> None:  # noqa: ANN001 (an Engine)
+    """The new version's publication, built before the command returns (docs/secret.md)."""
+    from lib.publication.refresh import publish_current
+
+    print("Publication protégée de la nouvelle version…", flush=True)
+    version = publish_current(engine)
+    print(f"Publication de la version {version} prête.")
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ def build_problem(spec: Spec, territory: Territory, rec: pd.DataFrame) -> Proble
         raise ValueError("jeune résidant dans une commune sans mission locale : rattachement territorial manquant")
     mls = sorted(units["ml"].unique())
     ml_units = {m: units.index[units["ml"] == m].to_numpy() for m in mls}
-    values = [np.bincount(unit_of.map(unit_index).to_numpy(), minlength=len(units))]
+    values = [np.bincount(unit_of.map(unit_index).to_numpy(dtype=np.int64), minlength=len(units))]
     blocks: list[tuple[str, list[str]]] = []  # (dimension, categories), each block = ML × category
     for a in spec.attributes:
         blocks.append((a, categories(a, rec[a])))
