@@ -75,8 +75,13 @@ def current_version() -> int:
     return data_version(get_engine())
 
 
+@st.fragment
 def download_menu(files: Sequence[Fichier], name: str, title: str, key: str, origin: str = "") -> None:
-    """One compact « Télécharger » menu, one button per file (made beforehand from masked objects)."""
+    """One compact « Télécharger » menu, one button per file (made beforehand from masked objects).
+
+    A fragment: a click reruns this menu only. A click reran the whole page before, and two clicks
+    close together interrupted two page runs in a row, after which Streamlit deleted the files of
+    the buttons those runs had not reached yet (the third file of a menu answered 404)."""
     with st.popover("Télécharger", icon=":material/download:"):
         for f in files:
             st.download_button(

@@ -73,6 +73,7 @@ def modeles() -> None:
                 file_name=f"{fmt.cle}.csv",
                 mime="text/csv",
                 key=f"modele-{fmt.cle}",
+                on_click="ignore",  # a blank form: no rerun, so quick clicks in a row all get their file
             )
 
 
