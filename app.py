@@ -75,7 +75,7 @@ PAGES = [
 ]
 # The navigation first: during the first start (about a minute of loading) the sidebar shows the
 # pages' French titles, not Streamlit's list of the pages/ folder's file names.
-nav = st.navigation(PAGES)
+nav = st.navigation(PAGES, expanded=True)  # every page listed: no English « View 3 more »
 ensure_database()
 wanted = mark_entry()
 if wanted:  # the page was opened by its address before app.py ran: open it now

@@ -6,8 +6,8 @@ replaced here with CSS on the elements' test ids (stable names Streamlit's own t
   nothing there is for a comité;
 - the data-frame toolbar (Download as CSV, Search, Fullscreen, Show/hide columns): hidden, every
   table has its « Télécharger » menu, whose files are documents with the secret's notes;
-- the upload box ("Drag and drop file here", "Limit 200MB per file", "Browse files"): its words
-  replaced by French ones drawn by CSS.
+- the upload box ("Drag and drop file here", "Limit 200MB per file", "Browse files") and the
+  keyboard skip link ("Skip to main content"): their words replaced by French ones drawn by CSS.
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ CSS = """
 }
 [data-testid="stFileUploaderDropzone"] button { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; font-size: 1rem; }
+
+/* the keyboard users' skip link, kept (accessibility) and said in French */
+[data-testid="stSkipToContent"] { font-size: 0; }
+[data-testid="stSkipToContent"]::after { content: "Aller au contenu"; font-size: 1rem; }
 
 /* a projected screen: body text and tables a little larger than Streamlit's 14 px */
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
