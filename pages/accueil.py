@@ -7,10 +7,12 @@ import streamlit as st
 
 from lib.config import settings
 from lib.db.engine import get_engine
-from lib.indicators.accueil import pilotage_figures
+from lib.indicators.accueil import enveloppe
 from lib.indicators.data import warehouse
 from lib.ingest.versions import libelle_version
-from lib.secret import declare_public, protect
+from lib.publication import read
+from lib.publication.model import cumul_key
+from lib.secret import declare_public
 from lib.ui import cotraitance as cotraitance_ui
 from lib.ui import observation as view
 from lib.ui import render
@@ -38,7 +40,9 @@ figures = view.key_figures(w, scope, period)  # read from the publication, with 
 if figures.message:
     st.info(figures.message)
     st.stop()
-pilotage = pilotage_figures(w, period, scope)
+engine = get_engine()
+envelope = enveloppe(w, period.end.year, scope)
+y, m = period.end.year, period.end.month
 c1, c2, c3, c4 = st.columns(4)
 with c1:
     render.key_figure(
@@ -52,20 +56,22 @@ with c2:
         evolution=view.EVOLUTION,
     )
 with c3:
-    entries = protect(pd.DataFrame({"n": [pilotage.entrees_cotraitance]}), [])
-    render.key_figure(f"Entrées en co-traitance {period.end.year}", entries, help=help_for("Co-traitance", "PPAE"))
-    if pilotage.enveloppe:
-        env = declare_public(pd.DataFrame({"enveloppe": [pilotage.enveloppe]}), [], ["enveloppe"], "objectif annuel")
-        render.key_figure(f"Enveloppe {period.end.year}", env, help=help_for("Enveloppe"))
+    # affectations from 1 January, as the quota counts them (the year-to-date cells of the publication)
+    entries = read.stored_figure(engine, "cotraitance_affectation", cumul_key(y, m), scope)
+    if entries is not None:
+        render.key_figure(f"Entrées en co-traitance {y}", entries, help=help_for("Co-traitance", "PPAE"))
+    if envelope:
+        env = declare_public(pd.DataFrame({"enveloppe": [envelope]}), [], ["enveloppe"], "objectif annuel")
+        render.key_figure(f"Enveloppe {y}", env, help=help_for("Enveloppe"))
 with c4:
-    if pilotage.defm_jeunes is not None:
-        defm = protect(pd.DataFrame({"n": [pilotage.defm_jeunes]}), [])
+    defm = read.stored_figure(engine, "defm", f"{y}-{m:02d}", scope)
+    if defm is not None and not (defm.table[defm.count] == 0).all():  # 0: no DEFM loaded for that month
         render.key_figure("DEFM jeunes (fin de période)", defm, help=help_for("DEFM"))
 
 # For the comité: the co-traitance alerts of the year, one line each, with a link to the detail.
-if scope.level == "region" and pilotage.enveloppe:
+if scope.level == "region" and envelope:
     try:
-        _, cotraitance = cotraitance_ui.dashboard(w, period.end, scope.ml_codes(w.communes), settings().cotraitance)
+        _, cotraitance = cotraitance_ui.dashboard(w, period.end, scope, settings().cotraitance)
         cotraitance_ui.alert_summary(cotraitance.alertes)
     except ValueError:  # no répartition possible for this year: the co-traitance page says why
         pass

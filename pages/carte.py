@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.geo import DEMO_BASINS_LABEL
-from lib.indicators.carte import BASSIN_DIM, ML_DIM, NIVEAUX, QPV_DIM, carte_masquee, fond_carte, table_ml_bassin_cache
+from lib.indicators.carte import BASSIN_DIM, ML_DIM, NIVEAUX, carte_masquee, fond_carte, table_ml_bassin_cache
 from lib.indicators.data import warehouse
 from lib.ui import carte as ui_carte
 from lib.ui.boot import via_app
@@ -62,12 +62,15 @@ vue = st.radio(
     horizontal=True,
     key="carte_ml_bassin_vue",
 )
-ui_carte.tableau_croise(
-    table_ml_bassin_cache(w, period, parts=vue == "parts"),
-    lignes=BASSIN_DIM,
-    colonnes=ML_DIM,
-    filtre={QPV_DIM: "Total"},
-    title=f"Jeunes suivis par mission locale et bassin d'emploi, {period.label}"
-    + (" (bassins : découpage de démonstration)" if fond.bassins_demo else ""),
-    key="ml-bassin",
-)
+croise = table_ml_bassin_cache(w, period, parts=vue == "parts")
+if croise is None:
+    st.info("Le croisement mission locale × bassin d'emploi est publié à l'année : choisissez une année.")
+else:
+    ui_carte.tableau_croise(
+        croise,
+        lignes=BASSIN_DIM,
+        colonnes=ML_DIM,
+        title=f"Jeunes suivis par mission locale et bassin d'emploi, {period.label}"
+        + (" (bassins : découpage de démonstration)" if fond.bassins_demo else ""),
+        key="ml-bassin",
+    )

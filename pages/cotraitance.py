@@ -51,7 +51,7 @@ if annee not in annees_disponibles(w):
     st.stop()
 
 try:
-    t, m = ui.dashboard(w, date_ref, scope.ml_codes(w.communes), cfg.cotraitance)
+    t, m = ui.dashboard(w, date_ref, scope, cfg.cotraitance)
 except ValueError as exc:  # missing DEFM, keys or envelope: say which, do not crash
     st.error(f"Répartition impossible : {exc}.")
     st.stop()
@@ -111,25 +111,29 @@ with onglets[2]:
         f"Objectif : premier entretien dans les {cible} jours ouvrés après l'affectation (accord-cadre).",
         help=help_for("Jours ouvrés"),
     )
-    ui.cross_table(m.delais, "ml", "tranche", "Délai entre affectation et premier entretien", key="cotraitance-delais")
-    ui.cross_table(
-        m.delais,
-        "ml",
-        "tranche",
-        "Délai du premier entretien : répartition (%)",
-        key="cotraitance-delais-part",
-        value="part",
-    )
+    if m.fin_trimestre is None:
+        st.info(
+            "Délais du premier entretien et sorties par motif : publiés par trimestre, "
+            f"à partir de la fin mars {annee} (choisissez un mois à partir de mars)."
+        )
+    else:
+        depuis = f"du 1er janvier au {fr.date_longue(m.fin_trimestre)}"
+        ui.cross_table(
+            m.delais, "ml", "delai", f"Délai entre affectation et premier entretien, {depuis}", key="cotraitance-delais"
+        )
+        ui.cross_table(
+            m.delais,
+            "ml",
+            "delai",
+            f"Délai du premier entretien : répartition (%), {depuis}",
+            key="cotraitance-delais-part",
+            value="part",
+        )
     ui.cross_table(
         m.etats, "ml", "etat", "Jeunes en co-traitance par état (dernière extraction)", key="cotraitance-etats"
     )
-    ui.cross_table(
-        m.sorties,
-        "ml",
-        "motif",
-        f"Sorties de co-traitance du 1er janvier au {fr.date_longue(date_ref)}",
-        key="cotraitance-sorties",
-    )
+    if m.sorties is not None:
+        ui.cross_table(m.sorties, "ml", "motif", f"Sorties de co-traitance {depuis}", key="cotraitance-sorties")
 
 with onglets[3]:
     rep = t.en_vigueur.repartition

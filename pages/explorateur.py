@@ -60,13 +60,13 @@ if not dims:
     st.info(view.NOT_PUBLISHED)
     st.stop()
 keep("lignes", dims, "ml" if "ml" in dims else dims[0])
-rows = c2.selectbox("En lignes", dims, format_func=lambda d: read.LABELS.get(d, d), key="lignes", help=dims_help)
+rows = c2.selectbox("En lignes", dims, format_func=lambda d: read.dimension_label(d), key="lignes", help=dims_help)
 col_dims = read.offered_columns(measure, scope, period, rows)
 keep("colonnes", [NONE, *col_dims], "sexe" if "sexe" in col_dims else NONE)
 cols = c3.selectbox(
     "En colonnes",
     [NONE, *col_dims],
-    format_func=lambda d: "(rien : une seule colonne)" if d == NONE else read.LABELS.get(d, d),
+    format_func=lambda d: "(rien : une seule colonne)" if d == NONE else read.dimension_label(d),
     key="colonnes",
     help=dims_help,
 )
@@ -78,13 +78,13 @@ if result.table is None:
     st.stop()
 
 masked = result.table
-title = f"{measures[measure]} par {view.lower_first(read.LABELS[rows])}"
+title = f"{measures[measure]} par {view.lower_first(read.dimension_label(rows))}"
 if cols != NONE:
-    title += f" et {view.lower_first(read.LABELS[cols])}"
+    title += f" et {view.lower_first(read.dimension_label(cols))}"
 title += f", {view.scope_label(w, scope)}, {period.label}"
 
 if cols == NONE:
-    render.bar_chart(masked, x=read.LABELS[rows], title=title, horizontal=True)
+    render.bar_chart(masked, x=read.dimension_label(rows), title=title, horizontal=True)
     render.table(masked, title, key="explorateur", height=explorer.table_height(len(masked.table)))
 else:
     keep("valeur", [masked.count, "% en ligne", "% en colonne"], masked.count)
@@ -97,5 +97,7 @@ else:
         help=help_for("% en ligne / % en colonne"),
     )
     chart = masked
-    render.bar_chart(chart, x=read.LABELS[rows], color=read.LABELS[cols], title=title, horizontal=True)
+    render.bar_chart(
+        chart, x=read.dimension_label(rows), color=read.dimension_label(cols), title=title, horizontal=True
+    )
     explorer.cross_table(masked, title, key="explorateur", value=shown)

@@ -135,13 +135,16 @@ with situations:
     )
     out = view.outcomes(w, scope, period, months)
     title = f"Première situation dans les {months} mois suivant le premier accueil ({period.label})"
-    if not out.complete:
-        st.warning(
-            f"Résultat provisoire : l'entrepôt s'arrête au {fr.date_longue(out.data_end)}, avant la fin du délai de "
-            f"{months} mois pour une partie des jeunes ; des situations peuvent encore manquer."
-        )
-    render.bar_chart(out.table, x="Situation", title=title, horizontal=True)
-    render.table(out.table, title, key="obs-situations")
+    if out.table is None:
+        st.info(out.message)
+    else:
+        if not out.complete:
+            st.warning(
+                f"Résultat provisoire : l'entrepôt s'arrête au {fr.date_longue(out.data_end)}, avant la fin du "
+                f"délai de {months} mois pour une partie des jeunes ; des situations peuvent encore manquer."
+            )
+        render.bar_chart(out.table, x="Situation", title=title, horizontal=True)
+        render.table(out.table, title, key="obs-situations")
     st.caption(help_for("Situation après le premier accueil"))
 
 # ---- Évolution

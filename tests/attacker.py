@@ -13,6 +13,7 @@ Any values meeting these equations are the counts of some set of people, so the 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,10 +171,14 @@ def people(engine: Engine, population: str, start: str, end: str, attributes: li
     out = ev.merge(j, on="id")
     out["mois"] = pd.to_datetime(out["d"]).dt.strftime("%Y-%m")
     w = read_warehouse(engine)  # only to name each person's categories the way pages do
-    person = [a for a in attributes if a != "dispositif"]
+    person = [a for a in attributes if a != "dispositif" and not a.startswith("situation_")]
     labels = obs.attributes(w, Scope(), person, pd.Timestamp(end))
     for a in person:
         out[a] = labels[a].astype(str).reindex(out["id"]).to_numpy()
+    for a in attributes:  # the first situation within N months of the first reception, labelled like the pages
+        if a.startswith("situation_"):
+            cohort = pd.DataFrame({"id": out["id"], "date_premier_accueil": pd.to_datetime(out["d"])})
+            out[a] = obs.first_situations(w, cohort, int(a.split("_")[1])).astype(str).to_numpy()
     if "dispositif" in attributes:
         out["dispositif"] = out["code"].map(obs.scheme_labels())
     return out
@@ -213,8 +218,57 @@ def stored_cells(engine: Engine, version: int, population: str, periode: str) ->
 
 
 def _months(key: str) -> frozenset[str]:
-    year, part = key.split("-")
+    year, part = key.split("-", 1)
+    if part.startswith("cumul-"):  # 1 January to the end of the month
+        return frozenset(f"{year}-{m:02d}" for m in range(1, int(part[6:]) + 1))
     if part.startswith("T"):
         q = int(part[1:])
         return frozenset(f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1))
     return frozenset([key])
+
+
+def ppae_people(engine: Engine, step: str, start: str, end: str) -> pd.DataFrame:
+    """Co-traitance movements counted at the young person's ML, read from the records: commune (one
+    commune standing for its ML: only MLs and above are published), mois, motif (exits)."""
+    from sqlalchemy import text
+
+    from lib.db.engine import data_version, version_tables
+
+    column = {"affectation": "date_affectation", "sorties": "date_sortie"}[step]
+    with engine.connect() as conn:
+        rows = version_tables(conn, data_version(engine))
+        q = text(
+            f"SELECT d.{column} AS d, d.motif_sortie AS motif, j.ml_code FROM dispositif d "  # noqa: S608 (fixed names)
+            "JOIN jeune j ON j.id = d.jeune_id AND j.version_id = :jv "
+            f"WHERE d.code = 'PPAE' AND d.version_id = :dv AND d.{column} BETWEEN :s AND :e"
+        )
+        out = pd.DataFrame(
+            conn.execute(q, {"s": start, "e": end, "jv": rows["jeune"], "dv": rows["dispositif"]}).all(),
+            columns=["d", "motif", "ml_code"],
+        )
+        one = dict(conn.execute(text("SELECT ml_code, MIN(commune_code) FROM ml_commune GROUP BY ml_code")).all())
+    out["commune"] = out["ml_code"].map(one)
+    out["mois"] = pd.to_datetime(out["d"]).dt.strftime("%Y-%m")
+    out["motif"] = out["motif"].fillna("motif non renseigné").astype(str)
+    return out
+
+
+def crossed_with_months(cells: list[Cell], frame: pd.DataFrame, column: str, categories: list[str]) -> list[Cell]:
+    """Cells that filter on `column` and on a period, as filters on one combined column "column|mois":
+    the attacker's inner cells are then territory × category × month, exact for such a publication."""
+    out = []
+    for cell, r in zip(cells, frame.itertuples(), strict=True):
+        months = _months(r.periode) if "-" in r.periode else _months_of_year(r.periode)
+        if r.dimension:
+            values = frozenset(f"{r.modalite}|{m}" for m in months)
+        elif "-" in r.periode:
+            values = frozenset(f"{c}|{m}" for c in categories for m in months)
+        else:
+            out.append(dataclasses.replace(cell, column=None, values=None))
+            continue
+        out.append(dataclasses.replace(cell, column=f"{column}|mois", values=values))
+    return out
+
+
+def _months_of_year(year: str) -> frozenset[str]:
+    return frozenset(f"{year}-{m:02d}" for m in range(1, 13))

@@ -64,6 +64,8 @@ def test_hostile_values_in_the_report_are_shown_as_text(server, browser, tmp_pat
     page.locator("input[type=file]").set_input_files(str(bad))
     page.get_by_role("button", name="Vérifier seulement").click()
     page.get_by_text("Extrait refusé").wait_for(timeout=90_000)
+    # the report's tables come after the verdict: wait for them before reading the page
+    page.wait_for_function("document.querySelectorAll('[data-testid=stDataFrame]').length >= 2", timeout=30_000)
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Erreurs bloquantes : les" in main  # the report, its values in table cells
     cells = page.evaluate("() => Array.from(document.querySelectorAll('[data-testid=stDataFrame]')).length")

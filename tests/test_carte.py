@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -11,14 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from lib.export.carte import SECRET, TERRITOIRE, carte_pdf, carte_png, fmt, plan_carte
 from lib.geo import dissolve_by
 from lib.indicators import carte as C
 from lib.indicators.periods import make_period
-from lib.secret import protect
 from lib.ui.carte import deck_carte, legende_html, taille_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,156 +109,169 @@ def test_background_cached_per_data_version(demo_engine, demo_warehouse, fond) -
     assert fond.version == data_version(demo_engine)  # the database's current version, whatever wrote last
 
 
-# ---------------------------------------------------------------- indicators and masking
+# ---------------------------------------------------------------- indicators, read from the publication
 
 
-def test_indicators_per_level(demo_warehouse, fond) -> None:
-    ml = C.indicateurs_carte(demo_warehouse, PERIOD, "ml", fond)
-    bassin = C.indicateurs_carte(demo_warehouse, PERIOD, "bassin", fond)
+def _followed(w, year: int = 2010) -> pd.DataFrame:  # noqa: ANN001
+    """Young people followed in `year`, counted by hand from the contacts: id, ml, bassin (of their commune)."""
+    c = w.contacts
+    ids = c.loc[(c["date"].dt.year == year) & c["type"].isin(["entretien", "atelier"]), "jeune_id"].unique()
+    j = w.jeunes[w.jeunes["id"].isin(ids)][["id", "commune_code"]]
+    com = w.communes.set_index("code")
+    return j.assign(
+        ml=j["commune_code"].map(com["ml_code"]).astype(str),
+        bassin=j["commune_code"].map(com["bassin_code"]).astype(str),
+    )
+
+
+@pytest.fixture(scope="module")
+def published(demo_engine):  # noqa: ANN001, ANN201
+    from lib.db.engine import data_version
+    from lib.publication import build_publication
+
+    build_publication(demo_engine, data_version(demo_engine))  # other tests write new versions
+    return demo_engine
+
+
+def test_indicators_per_level(published, demo_warehouse, fond) -> None:
+    ml = C.indicateurs_carte(published, demo_warehouse, PERIOD, "ml", fond)
+    bassin = C.indicateurs_carte(published, demo_warehouse, PERIOD, "bassin", fond)
     assert set(ml.indicateurs) == set(C.LIBELLES)
-    assert set(bassin.indicateurs) == set(C.LIBELLES) - set(C.PAR_ML_SEULEMENT)  # DEFM, co-traitance: per ML
+    assert set(bassin.indicateurs) == set(C.LIBELLES) - set(C.PAR_ML_SEULEMENT)  # QPV, DEFM, co-traitance: per ML
     suivis = ml.indicateurs["suivis"].valeurs()
-    raw = suivis_par_ml(demo_warehouse)
+    raw = _followed(demo_warehouse).groupby("ml").size()
     shown = suivis.dropna()
     assert len(shown) == 10 and (shown == raw.reindex(shown.index)).all()
+    by_basin = bassin.indicateurs["suivis"].valeurs().dropna()
+    assert len(by_basin) and (by_basin == _followed(demo_warehouse).groupby("bassin").size()[by_basin.index]).all()
     # rate per 1,000 inhabitants = published count / population × 1000
     pop = C.populations(demo_warehouse, "ml")
     rate = ml.indicateurs["suivis_1000"].valeurs().dropna()
     assert rate.to_numpy() == pytest.approx((suivis[rate.index] / pop[rate.index] * 1000).to_numpy())
-    # co-traitance: entries / quota (the printed 2010 key × 5 787, rounded to add up)
+    # co-traitance: affectations of 2010 by the young person's ML / quota (the printed 2010 key × 5 787)
     quotas = C.quotas_cotraitance(demo_warehouse, 2010)
     assert int(quotas.sum()) == 5787
-    entrees = C.comptes_entrees_cotraitance(demo_warehouse, PERIOD).set_index(C.DIM)["n"]
+    d = demo_warehouse.dispositifs
+    ppae = d[(d["code"] == "PPAE") & (d["date_affectation"].dt.year == 2010)]
+    entrees = ppae["jeune_id"].map(demo_warehouse.jeunes.set_index("id")["ml_code"].astype(str)).value_counts()
     taux = ml.indicateurs["cotraitance"].valeurs().dropna()
+    assert len(taux) == 10
     assert taux.to_numpy() == pytest.approx((entrees[taux.index] / quotas[taux.index] * 100).to_numpy())
 
 
-def suivis_par_ml(w) -> pd.Series:  # noqa: ANN001
-    """Raw followed young people per ML code."""
-    raw = C.comptes_suivis(w, PERIOD).groupby(C.ML_DIM)[C.SUIVIS_COUNT].sum()
-    return raw.rename(index={nom: code for code, nom in w.ml_names().items()})
-
-
-def test_one_suppression_pattern_for_the_whole_page(demo_warehouse, fond) -> None:
-    """The map per ML, per basin and the ML × basin table read the same masked table: a
-    margin hidden in one is hidden in all, so none can recompute another's hidden cell."""
-    base = C.suivis_masques(demo_warehouse, PERIOD)
-    accueils = C.accueils_masques(demo_warehouse, PERIOD)
-    t = base.table.set_index(list(C.SUIVIS_DIMS))[C.SUIVIS_COUNT]
-    for niveau, dim in (("ml", C.ML_DIM), ("bassin", C.BASSIN_DIM)):
-        carte = C.indicateurs_carte(demo_warehouse, PERIOD, niveau, fond, base, accueils)
-        assert carte.indicateurs["premiers_accueils"].table is accueils  # one table for both levels
-        assert carte.indicateurs["premiers_accueils"].valeurs().notna().sum() >= 10
+def test_one_status_wherever_a_cell_is_shown(published, demo_warehouse, fond) -> None:
+    """The map per ML, per basin and the ML × basin table read the same stored cells: a margin
+    hidden in one is hidden in all, so none can recompute another's hidden cell."""
+    t = C.table_ml_bassin(published, PERIOD).table.set_index([C.ML_DIM, C.BASSIN_DIM])[C.SUIVIS_COUNT]
+    for niveau in C.NIVEAUX:
+        carte = C.indicateurs_carte(published, demo_warehouse, PERIOD, niveau, fond)
         noms = dict(zip(fond.territoires(niveau)["code"], fond.territoires(niveau)["nom"], strict=True))
-        for code, value in carte.indicateurs["suivis"].valeurs().items():
-            key = (noms[code], "Total", "Total") if dim == C.ML_DIM else ("Total", noms[code], "Total")
+        values = carte.indicateurs["suivis"].valeurs()
+        assert len(values) == len(noms)
+        for code, value in values.items():
+            key = (noms[code], "Total") if niveau == "ml" else ("Total", noms[code])
             assert (pd.isna(value) and pd.isna(t[key])) or value == t[key]
-    assert C.table_ml_bassin(demo_warehouse, PERIOD, suivis=base) is base
+
+
+def test_basins_of_a_month_are_not_published(published, demo_warehouse, fond) -> None:
+    """The plan publishes basins for the year only: a month's basin map has no figure, and says why."""
+    mars = make_period("mois", 2010, 3)
+    carte = C.indicateurs_carte(published, demo_warehouse, mars, "bassin", fond)
+    assert carte.indicateurs == {}
+    assert any("publiés à l'année" in n for n in carte.notes)
+    assert C.table_ml_bassin(published, mars) is None
+    assert (
+        C.indicateurs_carte(published, demo_warehouse, mars, "ml", fond).indicateurs["suivis"].valeurs().notna().all()
+    )
 
 
 @pytest.fixture(scope="module")
-def small_ml(demo_warehouse):
-    """The demo warehouse where ML Lot (ML46) followed only 3 young people in 2010."""
-    w = demo_warehouse
-    lot = w.jeunes.loc[w.jeunes["ml_code"].astype(str) == "ML46", "id"]
-    c = w.contacts
-    in_2010 = c["date"].dt.year == 2010
-    keep = set(c.loc[in_2010 & c["jeune_id"].isin(lot), "jeune_id"].drop_duplicates().head(3))
-    drop = in_2010 & c["jeune_id"].isin(lot) & ~c["jeune_id"].isin(keep)
-    return dataclasses.replace(w, contacts=c[~drop])
+def tiny(tmp_path_factory):  # noqa: ANN001, ANN201
+    """The demo generator with 400 young people (cells of 1 to 4 everywhere), basin BD07 made of
+    villages (1 inhabitant per commune): rule 4 must hide it."""
+    from sqlalchemy import text
+
+    from lib.config import settings as app_settings
+    from lib.db.engine import bump_version, data_version, get_engine
+    from lib.demo.load import load_demo
+    from lib.indicators.data import read_warehouse
+    from lib.publication import build_publication
+
+    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('carte')}/tiny.db")
+    load_demo(engine, app_settings(), n=400)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE commune SET population = 1 WHERE code IN (SELECT commune_code FROM bassin_commune "
+                "WHERE bassin_code = 'BD07')"
+            )
+        )
+        bump_version(conn, "modification", "test", "bassin BD07 fait de villages")
+    build_publication(engine, data_version(engine))
+    return engine, read_warehouse(engine)
 
 
-def test_small_count_never_reaches_the_browser(small_ml, fond) -> None:
-    raw = suivis_par_ml(small_ml)
-    assert raw["ML46"] == 3
-    carte = C.indicateurs_carte(small_ml, PERIOD, "ml", fond)
-    for key in ("suivis", "suivis_1000"):
-        assert pd.isna(carte.indicateurs[key].valeurs()["ML46"])
+def test_small_count_never_reaches_the_browser(tiny, fond) -> None:
+    engine, w = tiny
+    carte = C.indicateurs_carte(engine, w, PERIOD, "bassin", fond)
+    raw = _followed(w).groupby("bassin").size()
+    values = carte.indicateurs["suivis"].valeurs()
+    hidden = [c for c, v in values.items() if pd.isna(v)]
+    assert hidden  # rule 4 (BD07) and its secondaries
     deck = deck_carte(plan_carte(carte, "suivis"))
-    text = _deck_text(deck)
     tips = _infobulles(deck)
-    lot = tips["Mission locale Lot"]
-    assert f"Jeunes suivis : {SECRET}" in lot
-    assert f"Jeunes suivis pour 1 000 habitants : {SECRET}" in lot
-    assert "Jeunes suivis : 3" not in text
-    rate = fmt(3 / C.populations(small_ml, "ml")["ML46"] * 1000, 1)
-    assert f"habitants : {rate}\n" not in lot
-    # the secondary suppression hid at least one other ML: its true count is nowhere either
-    hidden = [c for c, v in carte.indicateurs["suivis"].valeurs().items() if pd.isna(v)]
-    assert len(hidden) >= 2
-    for code in hidden:
-        assert f"Jeunes suivis : {fmt(float(raw[code]))}" not in text
-    # hidden territories are grey in the deck, and the legend says why
+    noms = fond.bassins.set_index("code")["nom"]
     colours = {
         f["properties"]["nom"]: f["properties"]["couleur"]
         for f in next(lay for lay in json.loads(deck.to_json())["layers"] if lay["id"] == "territoires")["data"][
             "features"
         ]
     }
-    assert colours["Mission locale Lot"][:3] == [190, 190, 190]
+    for code in hidden:
+        tip = tips[noms[code]]
+        assert f"Jeunes suivis : {SECRET}" in tip
+        assert f"Jeunes suivis : {fmt(float(raw.get(code, 0)))}\n" not in tip + "\n"
+        assert colours[noms[code]][:3] == [190, 190, 190]  # grey: "secret statistique"
     assert "Secret statistique" in legende_html(plan_carte(carte, "suivis"))
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.integers(min_value=0, max_value=60), min_size=10, max_size=10))
-def test_hidden_values_grey_and_absent(fond, counts: list[int]) -> None:
-    """Whatever the counts, a hidden territory is grey, says "secret statistique", and its
-    count appears in no tooltip; a published one is coloured and shows its value."""
-    codes = fond.mls["code"].tolist()
-    masked = protect(pd.DataFrame({C.DIM: codes, "n": counts}), [C.DIM])
-    ind = C.IndicateurMasque("suivis", "Jeunes suivis", masked, "n")
-    carte = C.CarteMasquee(fond=fond, niveau="ml", indicateurs={"suivis": ind}, periode="test")
-    plan = plan_carte(carte, "suivis")
-    tips = _infobulles(deck_carte(plan))
-    for code, nom, n, value in zip(codes, fond.mls["nom"], counts, ind.valeurs().reindex(codes), strict=True):
-        line = tips[nom].split("\n")[1]
-        row = plan.zones.set_index("code").loc[code]
-        if pd.isna(value):
-            assert line == f"Jeunes suivis : {SECRET}"
-            assert list(row["couleur"][:3]) == [190, 190, 190]
-        else:
-            assert line == f"Jeunes suivis : {fmt(float(n))}"
-            assert list(row["couleur"][:3]) != [190, 190, 190]
-    assert plan.n_masques == int(ind.valeurs().isna().sum())
-
-
-def test_territory_under_2000_inhabitants_never_alone(demo_warehouse, fond) -> None:
-    """Rule 4 at the scale of a territory: a basin of a few villages is counted with the
-    other small ones, never shown on its own (grey on the map, absent from the table)."""
-    communes = demo_warehouse.communes.copy()
-    communes.loc[communes["bassin_code"].astype(str) == "BD07", "population"] = 1
-    w = dataclasses.replace(demo_warehouse, communes=communes)
-    assert C.petits_territoires(w, "bassin") == ["BD07"]
-    carte = C.indicateurs_carte(w, PERIOD, "bassin", fond)
+def test_territory_under_2000_inhabitants_never_alone(tiny, fond) -> None:
+    """Rule 4 at the scale of a territory: a basin of a few villages is never shown on its own
+    (grey on the map, hidden in the ML × basin table), whatever its count."""
+    engine, w = tiny
+    assert C.populations(w, "bassin")["BD07"] < 2000
+    carte = C.indicateurs_carte(engine, w, PERIOD, "bassin", fond)
     assert all(pd.isna(ind.valeurs().get("BD07")) for ind in carte.indicateurs.values())
     assert any("moins de 2\u202f000 habitants" in n for n in carte.notes)
     nom = fond.bassins.set_index("code").loc["BD07", "nom"]
     tip = _infobulles(deck_carte(plan_carte(carte, "suivis")))[nom]
     assert tip.count(SECRET) == len(carte.indicateurs)
-    table = C.table_ml_bassin(w, PERIOD)
-    bassins = set(table.table[C.BASSIN_DIM])
-    assert C.PETITS in bassins and nom not in bassins
+    table = C.table_ml_bassin(engine, PERIOD).table
+    assert table.loc[table[C.BASSIN_DIM] == nom, C.SUIVIS_COUNT].isna().all()
 
 
-def test_ml_basin_table_masked(demo_warehouse) -> None:
-    masked = C.table_ml_bassin(demo_warehouse, PERIOD)
-    assert masked.dims == C.SUIVIS_DIMS
-    raw = C.comptes_suivis(demo_warehouse, PERIOD).groupby([C.ML_DIM, C.BASSIN_DIM])[C.SUIVIS_COUNT].sum()
+def test_ml_basin_table_masked(published, demo_warehouse) -> None:
+    masked = C.table_ml_bassin(published, PERIOD)
+    assert masked.dims == (C.ML_DIM, C.BASSIN_DIM)
+    f = _followed(demo_warehouse)
+    names = demo_warehouse.ml_names()
+    bassins = dict(zip(demo_warehouse.bassins["code"].astype(str), demo_warehouse.bassins["nom"], strict=True))
+    raw = f.groupby(["ml", "bassin"]).size()
     small = raw[(raw > 0) & (raw < 5)]
     assert len(small)  # the demo has small cells: they must be hidden
-    t = masked.table.set_index(list(C.SUIVIS_DIMS))[C.SUIVIS_COUNT]
+    t = masked.table.set_index([C.ML_DIM, C.BASSIN_DIM])[C.SUIVIS_COUNT]
     for ml, bassin in small.index:
-        assert pd.isna(t[(ml, bassin, "Total")])
-    parts = C.table_ml_bassin(demo_warehouse, PERIOD, parts=True).table
-    totals = parts[(parts[C.BASSIN_DIM] == "Total") & (parts[C.QPV_DIM] == "Total")]
+        assert pd.isna(t[(names[ml], bassins[bassin])])
+    parts = C.table_ml_bassin(published, PERIOD, parts=True).table
+    totals = parts[parts[C.BASSIN_DIM] == "Total"]
     assert totals["part"].dropna().to_numpy() == pytest.approx(100.0)
 
 
 # ---------------------------------------------------------------- deck, exports
 
 
-def test_deck_offline_centred_and_small(demo_warehouse, fond) -> None:
-    carte = C.indicateurs_carte(demo_warehouse, PERIOD, "ml", fond)
+def test_deck_offline_centred_and_small(published, demo_warehouse, fond) -> None:
+    carte = C.indicateurs_carte(published, demo_warehouse, PERIOD, "ml", fond)
     deck = deck_carte(plan_carte(carte, "suivis_1000"))
     data = json.loads(deck.to_json())
     assert data["mapStyle"] == "__MAP_STYLE__"  # Streamlit's sentinel: no basemap, no network
@@ -281,25 +290,26 @@ def test_deck_offline_centred_and_small(demo_warehouse, fond) -> None:
     assert with_tiles["mapStyle"] == "https://tuiles.example/style.json"
 
 
-def test_demo_basins_labelled(demo_warehouse, fond) -> None:
-    carte = C.indicateurs_carte(demo_warehouse, PERIOD, "bassin", fond)
+def test_demo_basins_labelled(published, demo_warehouse, fond) -> None:
+    carte = C.indicateurs_carte(published, demo_warehouse, PERIOD, "bassin", fond)
     plan = plan_carte(carte, TERRITOIRE)
     assert fond.bassins_demo
     assert "découpage de démonstration" in plan.legende_titre
     assert any("découpage de démonstration" in n for n in plan.notes)
-    plan_ml = plan_carte(C.indicateurs_carte(demo_warehouse, PERIOD, "ml", fond), "suivis")
+    plan_ml = plan_carte(C.indicateurs_carte(published, demo_warehouse, PERIOD, "ml", fond), "suivis")
     assert "découpage de démonstration" in plan_ml.contours_libelle
 
 
-def test_static_exports(small_ml, fond) -> None:
-    carte = C.indicateurs_carte(small_ml, PERIOD, "ml", fond)
+def test_static_exports(tiny, fond) -> None:
+    engine, w = tiny
+    carte = C.indicateurs_carte(engine, w, PERIOD, "bassin", fond)
     plan = plan_carte(carte, "suivis")
     png = carte_png(plan, dpi=60)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     pdf = carte_pdf(plan)
     assert pdf[:5] == b"%PDF-"
-    # the PDF carries the masked plan: ML Lot's text is the secret mark, never its count
-    assert plan.zones.set_index("code").loc["ML46", "texte"] == SECRET
+    # the PDF carries the masked plan: basin BD07 (rule 4) has the secret mark as text, never its count
+    assert plan.zones.set_index("code").loc["BD07", "texte"] == SECRET
     assert any(SECRET in n for n in plan.notes)
 
 

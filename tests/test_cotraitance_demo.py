@@ -23,16 +23,25 @@ from lib.indicators.cotraitance import masquer, repartition, tableau_de_bord
 from lib.indicators.cotraitance import validation as val
 from lib.indicators.cotraitance.repartition import arrondi_affiche
 from lib.indicators.cotraitance.tableau import masquer_repartition
+from lib.indicators.scope import Scope
 
 ROOT = Path(__file__).resolve().parent.parent
 END_2010 = dt.date(2010, 12, 31)
 
 
 @pytest.fixture(scope="module")
-def masked_2010(demo_warehouse):
-    w = demo_warehouse
-    t = tableau_de_bord(w, END_2010, [str(c) for c in w.mls["code"]], settings().cotraitance)
-    return t, masquer(t)
+def published(demo_engine):  # noqa: ANN001, ANN201
+    from lib.db.engine import data_version
+    from lib.publication import build_publication
+
+    build_publication(demo_engine, data_version(demo_engine))  # other tests write new versions
+    return demo_engine
+
+
+@pytest.fixture(scope="module")
+def masked_2010(demo_warehouse, published):
+    t = tableau_de_bord(demo_warehouse, END_2010, Scope(), settings().cotraitance)
+    return t, masquer(t, published)
 
 
 def test_demo_reproduces_the_seed_table(demo_warehouse) -> None:
@@ -65,30 +74,45 @@ def test_demo_alerts_name_the_expected_missions_locales(masked_2010) -> None:
     assert "en dessous" in aveyron.message
 
 
-def test_no_alert_fires_for_a_regular_ml_at_mid_year(demo_warehouse) -> None:
-    w = demo_warehouse
-    t = tableau_de_bord(w, dt.date(2010, 6, 30), ["ML09", "ML46"], settings().cotraitance)
-    m = masquer(t)
+def test_no_alert_fires_for_a_regular_ml_at_mid_year(demo_warehouse, published) -> None:
+    t = tableau_de_bord(demo_warehouse, dt.date(2010, 6, 30), Scope(), settings().cotraitance)
+    m = masquer(t, published)
     rules = {(a.regle, a.ml) for a in m.alertes}
     assert ("consommation", "Mission locale Lot") in rules
     assert not any(ml == "Mission locale Ariège" for r, ml in rules)
 
 
-def test_every_count_went_through_protect(masked_2010) -> None:
+def test_every_count_comes_from_the_publication(masked_2010, published) -> None:
+    from sqlalchemy import text
+
     _, m = masked_2010
+    with published.connect() as conn:
+        stored = pd.read_sql(
+            text(
+                "SELECT population, periode, code, valeur FROM publication_case WHERE niveau = 'ml' AND dimension = ''"
+            ),
+            conn,
+        )
     for table in (m.defm, m.realisation, m.mensuel, m.etapes, m.attente, m.delais, m.etats, m.sorties):
-        assert table.sensitive and table.layout is not None  # built by protect, not declared public
+        assert table.sensitive  # counts of people, never declared public
         shown = table.table[table.count].dropna()
         assert not ((shown > 0) & (shown < 5)).any()
     assert not m.cles.sensitive and not m.objectifs.sensitive
-    # a rate built on a hidden count is hidden
+    # the year's affectations of the Ariège are the stored cell of the publication, nothing recounted
+    ariege = m.realisation.table.set_index("ml").loc["Mission locale Ariège", "n"]
+    cell = stored[(stored["population"] == "cotraitance_affectation") & (stored["periode"] == "2010")]
+    assert ariege == cell.set_index("code").loc["ML09", "valeur"]
+    # a share or rate built on a hidden count is hidden (the DEFM share would give the DEFM back)
     d = m.delais.table
     assert d.loc[d["n"].isna(), "part"].isna().all()
+    f = m.defm.table
+    assert f.loc[f["defm"].isna(), "part_defm"].isna().all()
+    assert "part_defm" not in m.cles.table  # no "public" share beside the keys
 
 
-def test_annex_exports(demo_warehouse) -> None:
+def test_annex_exports(demo_warehouse, published) -> None:
     rep = repartition(demo_warehouse, 2010)
-    defm, cles = masquer_repartition(rep)
+    defm, cles = masquer_repartition(rep, published)
     a = Annexe(defm, cles, 2010, rep.enveloppe, rep.poids_defm, "Répartition calculée.", "Midi-Pyrénées")
     ws = load_workbook(io.BytesIO(to_xlsx(a))).active
     cells = [[c.value for c in row] for row in ws.iter_rows()]

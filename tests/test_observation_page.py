@@ -98,7 +98,7 @@ def test_every_level(at: AppTest, level: str, key: str | None, code: str | None,
 def test_every_period_kind(at: AppTest, kind: str) -> None:
     select(at, niveau="departement", choix_dep_code="31", periode_type=kind)
     assert len(at.metric) == 5
-    assert len(at.dataframe) >= (12 if kind == "annee" else 2)  # profiles and schemes: published by year
+    assert len(at.dataframe) >= (12 if kind == "annee" else 1)  # profiles, schemes, situations: by year
     months = next(df.value for df in at.dataframe if df.value.columns[0] == "Mois")
     assert len(months) >= 24 and "Total" not in set(months["Mois"])  # no sum of monthly counts of people
 

@@ -25,7 +25,7 @@ def test_migrations_and_demo_load_on_postgres(pg_engine, pg_url) -> None:
     from lib.config import settings
     from lib.demo.load import load_demo
     from lib.demo.seed_figures import DEFM_TOTAL_DEC_2009, ENVELOPPE_2010
-    from lib.indicators.accueil import followed_ids, pilotage_figures
+    from lib.indicators.accueil import enveloppe, followed_ids
     from lib.indicators.data import read_warehouse
     from lib.indicators.periods import make_period
     from lib.indicators.scope import Scope
@@ -39,7 +39,7 @@ def test_migrations_and_demo_load_on_postgres(pg_engine, pg_url) -> None:
     w = read_warehouse(pg_engine)
     assert len(w.jeunes) == 3000
     year = make_period("annee", 2010)
-    assert pilotage_figures(w, year, Scope()).enveloppe == ENVELOPPE_2010
+    assert enveloppe(w, 2010, Scope()) == ENVELOPPE_2010
     assert 0 < len(followed_ids(w, year)) <= 3000
 
 

@@ -12,11 +12,12 @@ from lib.db.engine import bump_version, data_version, get_engine
 from lib.db.schema import PublicationCase, PublicationProbleme
 from lib.publication import build_publication
 from lib.publication.build import READY, status
-from tests.attacker import people, ranges, stored_cells
+from tests.attacker import crossed_with_months, people, ppae_people, ranges, stored_cells
 
 ALL = ["sexe", "age", "niveau", "qpv", "zrr", "logement", "permis", "vehicule", "indemnise"]
+SITUATIONS = [f"situation_{n}" for n in (1, 3, 6, 12, 18)]
 PROBLEMS = [  # population, stored period, first day, last day, attributes of the plan
-    ("premiers_accueils", "2010", "2010-01-01", "2010-12-31", ALL),
+    ("premiers_accueils", "2010", "2010-01-01", "2010-12-31", ALL + SITUATIONS),
     ("entrees", "2010", "2010-01-01", "2010-12-31", ["dispositif", "sexe", "age", "niveau", "qpv"]),
     ("suivis", "2010", "2010-01-01", "2010-12-31", ALL),
     ("suivis", "2010-03", "2010-03-01", "2010-03-31", []),
@@ -61,6 +62,36 @@ def test_no_hidden_cell_is_narrowed_on_the_demo(demo_engine) -> None:  # noqa: A
     primary = frame["statut"].eq("primaire").to_numpy()
     assert primary.any() and (width[primary] >= 5 - 1e-6).all()
     assert (width[hidden] > 0.5).all()
+
+
+def test_co_traitance_months_quarters_and_year_to_date_are_protected_together(small_engine) -> None:  # noqa: ANN001
+    """Affectations by month, quarter and 1 January → end of each month, by ML, département and region:
+    one problem, so no year-to-date minus another gives a month's hidden count."""
+    frame, cells = stored_cells(small_engine, data_version(small_engine), "cotraitance_affectation", "2010")
+    assert frame["periode"].str.contains("cumul").any()
+    bounds = ranges(ppae_people(small_engine, "affectation", "2010-01-01", "2010-12-31"), cells)
+    width = np.array([hi - lo for lo, hi in bounds])
+    hidden = frame["statut"].ne("publiée").to_numpy()
+    primary = frame["statut"].eq("primaire").to_numpy()
+    assert primary.any()
+    assert (width[primary] >= 5 - 1e-6).all(), frame[primary & (width < 5)]
+    assert (width[hidden] > 0.5).all(), frame[hidden & (width <= 0.5)]
+
+
+def test_co_traitance_exits_by_reason_and_quarter_are_protected_together(small_engine) -> None:  # noqa: ANN001
+    """Exits by ML × reason for each quarter and each year-to-date, with the monthly totals: the attacker
+    works on ML × reason × month, finer than anything published."""
+    frame, cells = stored_cells(small_engine, data_version(small_engine), "cotraitance_sorties", "2010")
+    rec = ppae_people(small_engine, "sorties", "2010-01-01", "2010-12-31")
+    motifs = sorted(set(frame.loc[frame["dimension"] == "motif", "modalite"]) | set(rec["motif"]))
+    rec["motif|mois"] = rec["motif"] + "|" + rec["mois"]
+    bounds = ranges(rec, crossed_with_months(cells, frame, "motif", motifs))
+    width = np.array([hi - lo for lo, hi in bounds])
+    hidden = frame["statut"].ne("publiée").to_numpy()
+    primary = frame["statut"].eq("primaire").to_numpy()
+    assert primary.any() and (frame["dimension"] == "motif").any()
+    assert (width[primary] >= 5 - 1e-6).all(), frame[primary & (width < 5)]
+    assert (width[hidden] > 0.5).all(), frame[hidden & (width <= 0.5)]
 
 
 def test_rule_4_every_small_territory_is_hidden(small_engine) -> None:  # noqa: ANN001

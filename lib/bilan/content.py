@@ -191,20 +191,24 @@ def _dispositifs(w: Warehouse, period: Period, scope: Scope) -> Section:
         )
     o = view.outcomes(w, scope, period, OUTCOME_MONTHS)
     m = o.table
-    s.elements.append(
-        tb.tableau(
-            m,
-            f"Situation {OUTCOME_MONTHS} mois après le premier accueil (jeunes accueillis sur la période)",
-            [(m.count, tb.entier), (view.PART, tb.pct1)],
+    if m is None:  # published for a year (a quarterly bilan says so)
+        s.elements.append(Texte(o.message or ""))
+    else:
+        s.elements.append(
+            tb.tableau(
+                m,
+                f"Situation {OUTCOME_MONTHS} mois après le premier accueil (jeunes accueillis sur la période)",
+                [(m.count, tb.entier), (view.PART, tb.pct1)],
+            )
         )
-    )
-    if not o.complete:
+    if m is not None and not o.complete:
         s.elements.append(
             Texte(f"Recul incomplet : données jusqu'au {formats.date_longue(o.data_end)}, situations encore à venir.")
         )
-    s.elements.append(
-        tb.barres(m, "Situation", view.PART, f"Situation à {OUTCOME_MONTHS} mois (%)", "%", horizontal=True)
-    )
+    if m is not None:
+        s.elements.append(
+            tb.barres(m, "Situation", view.PART, f"Situation à {OUTCOME_MONTHS} mois (%)", "%", horizontal=True)
+        )
     return s
 
 
@@ -227,7 +231,7 @@ def _carte(w: Warehouse, period: Period) -> Section:
 
 def _cotraitance_tables(w: Warehouse, period: Period, scope: Scope):  # noqa: ANN202 (TableauMasque | None)
     try:
-        _, m = cotraitance_ui.dashboard(w, period.end, scope.ml_codes(w.communes), settings().cotraitance)
+        _, m = cotraitance_ui.dashboard(w, period.end, scope, settings().cotraitance)
     except ValueError as exc:  # no envelope, keys or DEFM for this year: the section says so
         log.info("co-traitance absente du bilan : %s", exc)
         return None
@@ -274,9 +278,10 @@ def _cotraitance(w: Warehouse, period: Period, scope: Scope) -> Section:
         s.elements.extend(Texte(a.message, alerte=True) for a in alertes)
     else:
         s.elements.append(Texte("Aucune alerte : missions locales dans la tolérance et au rythme attendu."))
-    s.elements.append(
-        tb.croise(m.delais, "ml", "tranche", "part", tb.pct1, "Délai entre affectation et premier entretien (%)")
-    )
+    if m.delais is not None:  # published from the end of the first quarter
+        s.elements.append(
+            tb.croise(m.delais, "ml", "delai", "part", tb.pct1, "Délai entre affectation et premier entretien (%)")
+        )
     return s
 
 

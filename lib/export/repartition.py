@@ -9,6 +9,7 @@ come from lib.secret.protect, the keys and quotas from declare_public.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,8 +34,8 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 class Annexe:
     """Everything the annex shows, already masked."""
 
-    defm: MaskedTable  # ml → defm (protect)
-    cles: MaskedTable  # ml → part_defm, cle_activite, cle (percent), quota (declare_public), with a Total row
+    defm: MaskedTable  # ml → defm and part_defm (published, lib/publication), with a Total row
+    cles: MaskedTable  # ml → cle_activite, cle (percent), quota (declare_public), with a Total row
     annee: int
     enveloppe: int
     poids_defm: float
@@ -84,7 +85,8 @@ def en_tetes(a: Annexe) -> list[str]:
 
 def lignes(a: Annexe) -> list[dict[str, object]]:
     """One dict per row (MLs then total): ml, defm (int or "s"), part_defm, cle_activite, cle (percent), quota."""
-    defm = a.defm.table.set_index(a.defm.table["ml"].astype(str))[a.defm.count]
+    published = a.defm.table.set_index(a.defm.table["ml"].astype(str))
+    defm, part = published[a.defm.count], published["part_defm"]
     out = []
     for _, r in a.cles.table.iterrows():
         ml = str(r["ml"])
@@ -94,7 +96,7 @@ def lignes(a: Annexe) -> list[dict[str, object]]:
                 "ml": f"Total {a.region}".strip() if ml == TOTAL else ml,
                 "total": ml == TOTAL,
                 "defm": HIDDEN_MARK if pd.isna(v) else int(v),
-                "part_defm": float(r["part_defm"]),
+                "part_defm": float(part.get(ml, float("nan"))),  # NaN (shown "s") with its DEFM
                 "cle_activite": float(r["cle_activite"]),
                 "cle": float(r["cle"]),
                 "quota": int(r["quota"]),
@@ -152,13 +154,14 @@ def to_xlsx(a: Annexe) -> bytes:
     ws.row_dimensions[4].height = 48
     row = 5
     for r in lignes(a):
-        values = [r["ml"], r["defm"], r["part_defm"] / 100, r["cle_activite"] / 100, r["cle"] / 100, r["quota"]]
+        part = HIDDEN_MARK if math.isnan(r["part_defm"]) else r["part_defm"] / 100
+        values = [r["ml"], r["defm"], part, r["cle_activite"] / 100, r["cle"] / 100, r["quota"]]
         for j, v in enumerate(values, start=1):
             c = ws.cell(row=row, column=j, value=neutraliser(v) if isinstance(v, str) else v)
             c.border = box
             if r["total"]:
                 c.font = bold
-            if j in (3, 4, 5):
+            if j in (3, 4, 5) and not isinstance(v, str):
                 c.number_format = "0.00%"  # Excel rounds on the decimal value, as the seed's table
             elif j in (2, 6) and not isinstance(v, str):
                 c.number_format = "#,##0"

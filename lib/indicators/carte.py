@@ -6,10 +6,9 @@ Two halves:
   dissolved from the communes' polygons stored in the database (``commune.geometry``,
   GeoJSON), simplified once per data version and cached. Outlines count no one:
   they are public;
-* the **indicators** per ML or per basin: raw counts (functions ``comptes_*``, built
-  on :mod:`lib.indicators.observation` so that the map and the explorer agree), then
-  :func:`indicateurs_carte`, which masks them with :mod:`lib.secret` and derives the
-  rates there, so that a rate built on a hidden count is hidden too.
+* the **indicators** per ML or per basin: published cells read from the publication
+  (:mod:`lib.publication`, protected jointly with every other page), then rates derived
+  from them by :mod:`lib.secret`, so that a rate built on a hidden count is hidden too.
 
 Territories are keyed by their code (ML09, BD01, 7601…) in every masked table, so the
 renderer joins values to polygons without going through display names.
@@ -32,12 +31,14 @@ from lib.config import settings
 from lib.db.engine import data_version, get_engine
 from lib.geo import DEMO_BASINS_LABEL
 from lib.indicators.cotraitance.repartition import repartition
-from lib.indicators.cotraitance.suivi import ETAPE_REALISATION, ETAPES, ppae
+from lib.indicators.cotraitance.suivi import ETAPE_REALISATION
 from lib.indicators.data import Warehouse, warehouse
-from lib.indicators.observation import FLAGS, breakdown
+from lib.indicators.observation import FLAGS
 from lib.indicators.periods import Period
-from lib.indicators.scope import Scope
-from lib.secret import TOTAL, MaskedTable, protect, rate, with_share
+from lib.publication import read
+from lib.publication.model import cumul_key
+from lib.secret import TOTAL, MaskedTable, rate, with_share
+from lib.secret.published import from_cells
 from lib.secret.selection import fr_int
 
 # Half a screen pixel at the zoom that shows the whole region (≈ 0.011° per pixel at
@@ -201,19 +202,7 @@ def fond_carte(w: Warehouse, url: str | None = None) -> FondCarte:
     return _fond_cache(engine.url.render_as_string(hide_password=False), data_version(engine))
 
 
-# ---------------------------------------------------------------- raw counts (lib.secret masks them)
-
-
-def _codes(w: Warehouse, niveau: str) -> dict[str, str]:
-    """Territory display name → code, for the level."""
-    if niveau == "ml":
-        return {nom: code for code, nom in w.ml_names().items()}
-    return dict(zip(w.bassins["nom"], w.bassins["code"].astype(str), strict=True))
-
-
-def _noms(w: Warehouse, niveau: str) -> dict[str, str]:
-    """Territory code → display name, for the level."""
-    return {code: nom for nom, code in _codes(w, niveau).items()}
+# ---------------------------------------------------------------- public figures per territory
 
 
 def _all_codes(w: Warehouse, niveau: str) -> list[str]:
@@ -221,55 +210,8 @@ def _all_codes(w: Warehouse, niveau: str) -> list[str]:
     return [str(c) for c in codes]
 
 
-SUIVIS_DIMS = ("Mission locale", "Bassin d'emploi", "Résidence en QPV / ZUS")
+ML_DIM, BASSIN_DIM = "Mission locale", "Bassin d'emploi"
 SUIVIS_COUNT = "Jeunes suivis"
-ML_DIM, BASSIN_DIM, QPV_DIM = SUIVIS_DIMS
-
-
-def comptes_suivis(w: Warehouse, period: Period) -> pd.DataFrame:
-    """Young people followed in the period per ML, basin of residence and QPV residence
-    (display names): the one table from which the map, at both levels, and the ML × basin
-    table are all read. Every combination is present (zeros included)."""
-    raw = breakdown(w, period, Scope(), "suivis", ["ml", "bassin", "qpv"])
-    mls = [w.ml_names()[c] for c in _all_codes(w, "ml")]
-    bassins = [_noms(w, "bassin")[c] for c in _all_codes(w, "bassin")]
-    full = pd.MultiIndex.from_product([mls, bassins, [QPV_OUI, QPV_NON]], names=list(SUIVIS_DIMS))
-    raw = raw.rename(columns=dict(zip(("ml", "bassin", "qpv"), SUIVIS_DIMS, strict=True)))
-    counts = raw.groupby(list(SUIVIS_DIMS))["n"].sum().reindex(full, fill_value=0)
-    return counts.rename(SUIVIS_COUNT).reset_index().astype({SUIVIS_COUNT: int})
-
-
-def comptes_premiers_accueils(w: Warehouse, period: Period) -> pd.DataFrame:
-    """First receptions in the period per ML and basin (display names), zeros included."""
-    raw = breakdown(w, period, Scope(), "premiers_accueils", ["ml", "bassin"])
-    mls = [w.ml_names()[c] for c in _all_codes(w, "ml")]
-    bassins = [_noms(w, "bassin")[c] for c in _all_codes(w, "bassin")]
-    full = pd.MultiIndex.from_product([mls, bassins], names=[ML_DIM, BASSIN_DIM])
-    raw = raw.rename(columns={"ml": ML_DIM, "bassin": BASSIN_DIM})
-    counts = raw.groupby([ML_DIM, BASSIN_DIM])["n"].sum().reindex(full, fill_value=0)
-    return counts.reset_index().astype({"n": int})
-
-
-def comptes_defm(w: Warehouse, period: Period) -> pd.DataFrame | None:
-    """DEFM jeunes per ML at the end of the period's last month: territoire, n; None if not loaded."""
-    month_end = pd.Timestamp(period.end).to_period("M").end_time.normalize()
-    d = w.defm[w.defm["mois"] == month_end]
-    if d.empty:
-        return None
-    counts = d.assign(ml=d["ml_code"].astype(str)).groupby("ml")["effectif"].sum()
-    codes = _all_codes(w, "ml")
-    return pd.DataFrame({DIM: codes, "n": counts.reindex(codes, fill_value=0).astype(int).to_numpy()})
-
-
-def comptes_entrees_cotraitance(w: Warehouse, period: Period) -> pd.DataFrame:
-    """Co-traitance entries (affectations, as the quota counts young people "adressés par
-    Pôle emploi") from 1 January to the period's end, per ML: territoire, n."""
-    p = ppae(w)
-    dates = p[ETAPES[ETAPE_REALISATION]]
-    sel = dates.between(pd.Timestamp(period.end.year, 1, 1), pd.Timestamp(period.end))
-    counts = p.loc[sel, "ml_code"].value_counts()
-    codes = _all_codes(w, "ml")
-    return pd.DataFrame({DIM: codes, "n": counts.reindex(codes, fill_value=0).astype(int).to_numpy()})
 
 
 def quotas_cotraitance(w: Warehouse, annee: int) -> pd.Series | None:
@@ -294,37 +236,27 @@ def populations(w: Warehouse, niveau: str) -> pd.Series:
     return pop
 
 
-PETITS = "Territoires de moins de 2 000 habitants (regroupés)"
-"""Label under which territories below the census threshold of rule 4 are counted together."""
+# ---------------------------------------------------------------- published counts per territory
 
 
-def petits_territoires(w: Warehouse, niveau: str) -> list[str]:
-    """Territories of the level with fewer inhabitants than ``population_commune_min``.
-
-    Rule 4 keeps a commune under 2,000 inhabitants from ever being shown alone; a territory
-    that small (the regional part of an INSEE zone d'emploi straddling two regions can be
-    one or two villages) would show exactly that. Such territories are counted together
-    under :data:`PETITS` before masking: on the map they are grey, "secret statistique"."""
-    pop = populations(w, niveau).drop(TOTAL)
-    return sorted(pop.index[pop < settings().secret.population_commune_min])
-
-
-def regrouper(df: pd.DataFrame, petits: list[str], dim: str = DIM, count: str = "n") -> pd.DataFrame:
-    """`df` with the territories `petits` of column `dim` merged into one row per combination."""
-    if not petits:
-        return df
-    out = df.assign(**{dim: df[dim].where(~df[dim].isin(petits), PETITS)})
-    keys = [c for c in df.columns if c != count]
-    return out.groupby(keys, as_index=False, sort=False)[count].sum()
-
-
-def _regrouper_serie(serie: pd.Series, petits: list[str]) -> pd.Series:
-    """A per-territory public figure (population, quota) with the small territories summed."""
-    if not petits:
-        return serie
-    out = serie.drop(petits)
-    out[PETITS] = float(serie[petits].sum())
-    return out
+def par_territoire(
+    engine: Engine, population: str, key: str, niveau: str, count: str = "n", attribut: str | None = None
+) -> MaskedTable | None:
+    """Published cells of `population` for every territory of `niveau` (by code) and the region (Total);
+    with `attribut`, dims territoire × attribut (Total = the territory's cell). None when not published."""
+    c = read.cells(engine, population, key)
+    dims = ["", attribut] if attribut else [""]
+    inside = c[(c["niveau"] == niveau) & c["dimension"].isin(dims)]
+    if inside.empty:
+        return None
+    region = c[(c["niveau"] == "region") & c["dimension"].isin(dims)].assign(code=TOTAL)
+    frame = pd.concat([inside, region]).rename(columns={"valeur": count})
+    frame[DIM] = frame["code"]
+    order = {DIM: tuple(dict.fromkeys([*inside["code"], TOTAL]))}
+    if attribut:
+        frame[attribut] = frame["modalite"].where(frame["dimension"] != "", TOTAL)
+        order[attribut] = tuple(dict.fromkeys([*(m for m in frame[attribut] if m != TOTAL), TOTAL]))
+    return from_cells(frame, list(order), count, order)
 
 
 # ---------------------------------------------------------------- masked indicators
@@ -361,7 +293,7 @@ class IndicateurMasque:
         """Published value per territory code (NaN where hidden): what the map may show."""
         t = self.table.table
         labels = t[self.dim].astype(str)
-        sel = (labels != TOTAL) & ~labels.isin(self.table.subtotals(self.dim)) & (labels != PETITS)
+        sel = (labels != TOTAL) & ~labels.isin(self.table.subtotals(self.dim))
         for dim, val in self.filtre.items():
             sel &= t[dim].astype(str) == val
         codes = [self.codes.get(lab, lab) for lab in labels[sel]]
@@ -399,117 +331,65 @@ LIBELLES: dict[str, str] = {
     "defm": "DEFM jeunes (fin de période)",
     "cotraitance": "Réalisation de l'objectif de co-traitance",
 }
-"""Indicators of the map, in the order of the selector; DEFM and co-traitance per ML only."""
+"""Indicators of the map, in the order of the selector; QPV share, DEFM and co-traitance per ML only
+(the publication crosses attributes with the ML, and DEFM and co-traitance are known by ML)."""
 
-PAR_ML_SEULEMENT = ("defm", "cotraitance")
-
-
-def suivis_masques(w: Warehouse, period: Period) -> MaskedTable:
-    """The young people followed, by ML × basin × QPV residence, masked ONCE.
-
-    The map per ML, the map per basin and the ML × basin table all show margins of this
-    one table. Masked separately, the same margin (an ML's total, say) could be hidden in
-    one table and published in another, and the hidden cells recomputed from it: one
-    suppression pattern for the whole page rules that out (it costs 0.05 s)."""
-    raw = comptes_suivis(w, period)
-    for niveau, dim in (("ml", ML_DIM), ("bassin", BASSIN_DIM)):
-        noms = _noms(w, niveau)
-        raw = regrouper(raw, [noms[c] for c in petits_territoires(w, niveau)], dim, SUIVIS_COUNT)
-    return protect(raw, list(SUIVIS_DIMS), count=SUIVIS_COUNT)
+PAR_ML_SEULEMENT = ("part_qpv", "defm", "cotraitance")
 
 
-def accueils_masques(w: Warehouse, period: Period) -> MaskedTable:
-    """First receptions by ML × basin, masked once: the map per ML and per basin read its
-    margins (two separate tables could be linked wherever an ML is a union of basins)."""
-    raw = comptes_premiers_accueils(w, period)
-    for niveau, dim in (("ml", ML_DIM), ("bassin", BASSIN_DIM)):
-        noms = _noms(w, niveau)
-        raw = regrouper(raw, [noms[c] for c in petits_territoires(w, niveau)], dim)
-    return protect(raw, [ML_DIM, BASSIN_DIM])
+def indicateurs_carte(engine: Engine, w: Warehouse, period: Period, niveau: str, fond: FondCarte) -> CarteMasquee:
+    """Read every indicator of the level from the publication and derive the rates from published cells.
 
-
-def _habitants(w: Warehouse) -> pd.Series:
-    """Inhabitants for each cell of the followed young people's table that the map reads: an
-    ML (all basins), a basin (all MLs), the region; indexed like the table's dimensions."""
-    rows = []
-    for niveau, dim in (("ml", ML_DIM), ("bassin", BASSIN_DIM)):
-        petits = petits_territoires(w, niveau)
-        pop = _regrouper_serie(populations(w, niveau).drop(TOTAL), petits)
-        noms = _noms(w, niveau)
-        for code, n in pop.items():
-            label = noms.get(str(code), str(code))
-            rows += [
-                {
-                    ML_DIM: label if dim == ML_DIM else TOTAL,
-                    BASSIN_DIM: label if dim == BASSIN_DIM else TOTAL,
-                    QPV_DIM: q,
-                    "pop": n,
-                }  # fmt: skip
-                for q in (QPV_OUI, QPV_NON, TOTAL)
-            ]
-    region = float(populations(w, "ml")[TOTAL])
-    rows += [{ML_DIM: TOTAL, BASSIN_DIM: TOTAL, QPV_DIM: q, "pop": region} for q in (QPV_OUI, QPV_NON, TOTAL)]
-    return pd.DataFrame(rows).set_index(list(SUIVIS_DIMS))["pop"]
-
-
-def indicateurs_carte(
-    w: Warehouse,
-    period: Period,
-    niveau: str,
-    fond: FondCarte,
-    suivis: MaskedTable | None = None,
-    premiers_accueils: MaskedTable | None = None,
-) -> CarteMasquee:
-    """Mask every indicator of the level and derive the rates from the masked counts.
-
-    ``suivis``, ``premiers_accueils``: the tables of :func:`suivis_masques` and
-    :func:`accueils_masques` when the caller already has them (cached by the page)."""
+    A territory under 2,000 inhabitants is hidden by the publication itself (rule 4): grey on the map."""
     if niveau not in NIVEAUX:
         raise ValueError(f"niveau de carte inconnu : {niveau!r}")
     notes: list[str] = []
     out: dict[str, IndicateurMasque] = {}
-
-    petits = petits_territoires(w, niveau)
-    if petits:
+    key = read.period_key("suivis", period)
+    if key is None:
+        notes.append("Les 12 mois glissants ne sont pas publiés : choisissez un mois, un trimestre ou une année.")
+        return CarteMasquee(fond=fond, niveau=niveau, indicateurs=out, periode=period.label, notes=tuple(notes))
+    petits = populations(w, niveau).drop(TOTAL)
+    if (petits < settings().secret.population_commune_min).any():
         notes.append(
-            f"{len(petits)} territoire(s) de moins de {fr_int(settings().secret.population_commune_min)} habitants "
-            "comptés ensemble : aucun chiffre à leur nom (secret statistique)."
+            f"{int((petits < settings().secret.population_commune_min).sum())} territoire(s) de moins de "
+            f"{fr_int(settings().secret.population_commune_min)} habitants : aucun chiffre à leur nom "
+            "(secret statistique)."
         )
-    base = suivis_masques(w, period) if suivis is None else suivis
-    dim, autre = (ML_DIM, BASSIN_DIM) if niveau == "ml" else (BASSIN_DIM, ML_DIM)
-    lu = {"dim": dim, "codes": _codes(w, niveau)}
-    total = {autre: TOTAL, QPV_DIM: TOTAL}
-    par_1000 = rate(base, _habitants(w), name="pour_1000", per=1000.0)
+    suivis = par_territoire(engine, "suivis", key, niveau, SUIVIS_COUNT)
+    if suivis is None:
+        notes.append(f"Par {NIVEAUX[niveau].lower()}, les chiffres sont publiés à l'année : choisissez une année.")
+        return CarteMasquee(fond=fond, niveau=niveau, indicateurs=out, periode=period.label, notes=tuple(notes))
+    par_1000 = rate(suivis, populations(w, niveau), name="pour_1000", per=1000.0)
     out["suivis_1000"] = IndicateurMasque(
-        "suivis_1000", LIBELLES["suivis_1000"], par_1000, "pour_1000", 1, filtre=total, aide="Jeunes suivis", **lu
+        "suivis_1000", LIBELLES["suivis_1000"], par_1000, "pour_1000", 1, aide="Jeunes suivis"
     )
-    out["suivis"] = IndicateurMasque(
-        "suivis", LIBELLES["suivis"], base, SUIVIS_COUNT, filtre=total, aide="Jeunes suivis", **lu
-    )
-    accueils = accueils_masques(w, period) if premiers_accueils is None else premiers_accueils
-    out["premiers_accueils"] = IndicateurMasque(
-        "premiers_accueils", LIBELLES["premiers_accueils"], accueils, "n", filtre={autre: TOTAL},
-        aide="Premiers accueils", **lu,
-    )  # fmt: skip
-    part = with_share(base, of=QPV_DIM, name="part_qpv")
-    qpv = {autre: TOTAL, QPV_DIM: QPV_OUI}
-    out["part_qpv"] = IndicateurMasque(
-        "part_qpv", LIBELLES["part_qpv"], part, "part_qpv", 1, " %", filtre=qpv, aide="QPV", **lu
-    )
+    out["suivis"] = IndicateurMasque("suivis", LIBELLES["suivis"], suivis, SUIVIS_COUNT, aide="Jeunes suivis")
+    accueils = par_territoire(engine, "premiers_accueils", read.period_key("premiers_accueils", period), niveau)
+    if accueils is not None:
+        out["premiers_accueils"] = IndicateurMasque(
+            "premiers_accueils", LIBELLES["premiers_accueils"], accueils, "n", aide="Premiers accueils"
+        )
     if niveau == "ml":
-        defm = comptes_defm(w, period)
-        if defm is None:
+        qpv = par_territoire(engine, "suivis", key, niveau, SUIVIS_COUNT, attribut="qpv")
+        if qpv is not None and "qpv" in qpv.dims and len(qpv.categories["qpv"]) > 1:
+            part = with_share(qpv, of="qpv", name="part_qpv")
+            out["part_qpv"] = IndicateurMasque(
+                "part_qpv", LIBELLES["part_qpv"], part, "part_qpv", 1, " %", filtre={"qpv": QPV_OUI}, aide="QPV"
+            )
+        month = f"{period.end.year}-{period.end.month:02d}"
+        defm = par_territoire(engine, "defm", month, niveau)
+        if defm is None or not defm.table["n"].fillna(1).any():
             notes.append("DEFM jeunes : aucune donnée pour le dernier mois de la période.")
         else:
-            out["defm"] = IndicateurMasque(
-                "defm", LIBELLES["defm"], protect(regrouper(defm, petits), [DIM]), "n", aide="DEFM"
-            )
+            out["defm"] = IndicateurMasque("defm", LIBELLES["defm"], defm, "n", aide="DEFM")
         quotas = quotas_cotraitance(w, period.end.year)
-        if quotas is None:
+        cumul = cumul_key(period.end.year, period.end.month)
+        entrees = par_territoire(engine, f"cotraitance_{ETAPE_REALISATION}", cumul, niveau)
+        if quotas is None or entrees is None:
             notes.append(f"Co-traitance : aucun quota enregistré pour {period.end.year}.")
         else:
-            entrees = protect(regrouper(comptes_entrees_cotraitance(w, period), petits), [DIM])
-            den = _regrouper_serie(quotas.reindex(_all_codes(w, "ml")).astype(float), petits)
+            den = quotas.reindex(_all_codes(w, "ml")).astype(float)
             den[TOTAL] = float(quotas.sum())
             taux = rate(entrees, den, name="taux", per=100.0)
             out["cotraitance"] = IndicateurMasque(
@@ -519,63 +399,66 @@ def indicateurs_carte(
                 f"Co-traitance : entrées (affectations) du 1er janvier au {fr.date_longue(period.end)} "
                 f"rapportées au quota annuel {period.end.year} de chaque mission locale."
             )
+    else:
+        notes.append("Part des jeunes en QPV, DEFM et co-traitance : publiées par mission locale.")
     return CarteMasquee(fond=fond, niveau=niveau, indicateurs=out, periode=period.label, notes=tuple(notes))
 
 
-def table_ml_bassin(
-    w: Warehouse, period: Period, parts: bool = False, suivis: MaskedTable | None = None
-) -> MaskedTable:
-    """How each ML's young people spread over the basins: the masked table of
-    :func:`suivis_masques` (read it at QPV residence = Total for the ML × basin crossing).
+def table_ml_bassin(engine: Engine, period: Period, parts: bool = False) -> MaskedTable | None:
+    """How each ML's young people spread over the basins: the published ML × basin cells with the
+    ML, basin and region cells as margins (one stored status each). None when the period has no
+    ML × basin cells (published for the year).
 
     ``parts``: add the share of the ML's young people living in each basin (column "part",
     hidden with the counts it is built from)."""
-    base = suivis_masques(w, period) if suivis is None else suivis
+    key = read.period_key("suivis", period)
+    c = read.cells(engine, "suivis", key) if key else pd.DataFrame()
+    if c.empty or not (c["niveau"] == "ml_bassin").any():
+        return None
+    c = c[c["dimension"] == ""]
+    ml_name = dict(zip(c.loc[c["niveau"] == "ml", "code"], c.loc[c["niveau"] == "ml", "libelle"], strict=True))
+    b_name = dict(zip(c.loc[c["niveau"] == "bassin", "code"], c.loc[c["niveau"] == "bassin", "libelle"], strict=True))
+    inner = c[c["niveau"] == "ml_bassin"]
+    ml_code, b_code = inner["code"].str.split("|").str[0], inner["code"].str.split("|").str[1]
+    parts_ = [
+        inner.assign(**{ML_DIM: ml_code.map(ml_name).to_numpy(), BASSIN_DIM: b_code.map(b_name).to_numpy()}),
+        c[c["niveau"] == "ml"].assign(**{ML_DIM: lambda f: f["libelle"], BASSIN_DIM: TOTAL}),
+        c[c["niveau"] == "bassin"].assign(**{ML_DIM: TOTAL, BASSIN_DIM: lambda f: f["libelle"]}),
+        c[c["niveau"] == "region"].assign(**{ML_DIM: TOTAL, BASSIN_DIM: TOTAL}),
+    ]
+    frame = pd.concat(parts_).rename(columns={"valeur": SUIVIS_COUNT})
+    order = {
+        ML_DIM: (*ml_name.values(), TOTAL),
+        BASSIN_DIM: (*b_name.values(), TOTAL),
+    }
+    base = from_cells(frame, [ML_DIM, BASSIN_DIM], SUIVIS_COUNT, order)
     return with_share(base, of=BASSIN_DIM, name="part") if parts else base
 
 
 # ---------------------------------------------------------------- caches for the page
 
 
-def _cle_entrepot(w: Warehouse, url: str | None) -> str | None:
-    """The database key when `w` is the current cached warehouse of `url`, else None (a
-    warehouse built by hand, in a test, is never served from or stored in the cache)."""
-    engine = get_engine(url)
-    return engine.url.render_as_string(hide_password=False) if warehouse(url) is w else None
-
-
-@lru_cache(maxsize=8)
-def _suivis_cache(url: str, version: int, period: Period) -> MaskedTable:  # noqa: ARG001
-    return suivis_masques(warehouse(url), period)
-
-
-@lru_cache(maxsize=8)
-def _accueils_cache(url: str, version: int, period: Period) -> MaskedTable:  # noqa: ARG001
-    return accueils_masques(warehouse(url), period)
-
-
 @lru_cache(maxsize=16)
-def _carte_cache(url: str, version: int, period: Period, niveau: str) -> CarteMasquee:
+def _carte_cache(url: str, version: int, period: Period, niveau: str) -> CarteMasquee:  # noqa: ARG001 (key)
     w = warehouse(url)
-    suivis, accueils = _suivis_cache(url, version, period), _accueils_cache(url, version, period)
-    return indicateurs_carte(w, period, niveau, fond_carte(w, url), suivis, accueils)
+    return indicateurs_carte(get_engine(url), w, period, niveau, fond_carte(w, url))
 
 
 @lru_cache(maxsize=16)
-def _table_cache(url: str, version: int, period: Period, parts: bool) -> MaskedTable:
-    return table_ml_bassin(warehouse(url), period, parts, _suivis_cache(url, version, period))
+def _table_cache(url: str, version: int, period: Period, parts: bool) -> MaskedTable | None:  # noqa: ARG001 (key)
+    return table_ml_bassin(get_engine(url), period, parts)
 
 
 def carte_masquee(w: Warehouse, period: Period, niveau: str, url: str | None = None) -> CarteMasquee:
-    """:func:`indicateurs_carte` on the page's background, cached per data version, period and
-    level: switching the colour or coming back to the page costs no new masking (~0.3 s)."""
-    key = _cle_entrepot(w, url)
-    if key is None:
-        return indicateurs_carte(w, period, niveau, fond_carte(w, url))
-    return _carte_cache(key, w.version, period, niveau)
+    """:func:`indicateurs_carte`, cached per data version, period and level: switching the colour
+    or coming back to the page reads nothing again."""
+    engine = get_engine(url)
+    return _carte_cache(engine.url.render_as_string(hide_password=False), int(w.version), period, niveau)
 
 
-def table_ml_bassin_cache(w: Warehouse, period: Period, parts: bool = False, url: str | None = None) -> MaskedTable:
-    """:func:`table_ml_bassin`, cached per data version and period (~0.2 s spared per rerun)."""
-    key = _cle_entrepot(w, url)
-    return table_ml_bassin(w, period, parts) if key is None else _table_cache(key, w.version, period, parts)
+def table_ml_bassin_cache(
+    w: Warehouse, period: Period, parts: bool = False, url: str | None = None
+) -> MaskedTable | None:
+    """:func:`table_ml_bassin`, cached per data version and period."""
+    engine = get_engine(url)
+    return _table_cache(engine.url.render_as_string(hide_password=False), int(w.version), period, parts)

@@ -375,25 +375,31 @@ def outcomes(w: Warehouse, period: Period, scope: Scope, months: int) -> Outcome
     (employment by contract, alternance, training, immersion) starting between the first
     reception and `months` months later, or "no situation recorded". One category per
     young person, so shares add up to 100 %."""
-    if months < 1:
-        raise ValueError("le délai doit être d'au moins un mois")
     j = w.jeunes[scope.mask(w.jeunes)]
     cohort = j.loc[_between(j["date_premier_accueil"], period.start, period.end), ["id", "date_premier_accueil"]]
+    counts = first_situations(w, cohort, months).value_counts()
+    categories = [c for c in SITUATIONS[:-1] if c != SITUATIONS[4] or counts.get(c, 0)]
+    categories += sorted(set(counts.index) - set(SITUATIONS))  # a new situation type in an import is shown
+    table = pd.DataFrame({"situation": [*categories, NO_SITUATION]})
+    table["n"] = [int(counts.get(c, 0)) for c in [*categories, NO_SITUATION]]
+    end = data_end(w)
+    last_window = pd.Timestamp(period.end) + pd.DateOffset(months=months)
+    return Outcomes(table=table, months=months, data_end=end, complete=bool(last_window <= end))
+
+
+def first_situations(w: Warehouse, cohort: pd.DataFrame, months: int) -> pd.Series:
+    """For each young person of `cohort` (columns id, date_premier_accueil), the first situation starting
+    between the first reception and `months` months later, else NO_SITUATION; indexed like `cohort`."""
+    if months < 1:
+        raise ValueError("le délai doit être d'au moins un mois")
     s = w.situations[w.situations["jeune_id"].isin(cohort["id"])]
-    s = s.merge(cohort, left_on="jeune_id", right_on="id")
+    s = s.merge(cohort.drop_duplicates("id"), left_on="jeune_id", right_on="id")
     limit = s["date_premier_accueil"] + pd.DateOffset(months=months)
     s = s[(s["date_debut"] >= s["date_premier_accueil"]) & (s["date_debut"] <= limit)]
     s = s.assign(situation=_situation_label(s), rank=s["type"].astype(str).map(_TYPE_RANK).fillna(9))
     first = s.sort_values(["jeune_id", "date_debut", "rank"]).drop_duplicates("jeune_id")
-    counts = first["situation"].value_counts()
-    n_none = len(cohort) - len(first)
-    categories = [c for c in SITUATIONS[:-1] if c != SITUATIONS[4] or counts.get(c, 0)]
-    categories += sorted(set(counts.index) - set(SITUATIONS))  # a new situation type in an import is shown
-    table = pd.DataFrame({"situation": [*categories, NO_SITUATION]})
-    table["n"] = [int(counts.get(c, 0)) for c in categories] + [n_none]
-    end = data_end(w)
-    last_window = pd.Timestamp(period.end) + pd.DateOffset(months=months)
-    return Outcomes(table=table, months=months, data_end=end, complete=bool(last_window <= end))
+    found = pd.Series(first["situation"].to_numpy(), index=first["jeune_id"].to_numpy())
+    return pd.Series(found.reindex(cohort["id"]).fillna(NO_SITUATION).to_numpy(), index=cohort.index)
 
 
 # Same-day situations: the most lasting outcome wins (employment before alternance, ...)

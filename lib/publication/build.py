@@ -40,14 +40,17 @@ def specs(p: Population, pl: Plan, year: int) -> list[Spec]:
     def spec(
         key: str, start: pd.Timestamp, end: pd.Timestamp, full: bool, with_months: bool = False, attrs: bool = False
     ) -> Spec:
+        levels = pl.year_levels if full else pl.infra_levels
         return Spec(
             p.key,
             key,
             start.date(),
             end.normalize().date(),
-            pl.year_levels if full else pl.infra_levels,
-            p.attributes if full or attrs else (),
+            tuple(lv for lv in levels if p.levels is None or lv in p.levels),
+            p.attributes if full or attrs or p.infra_attributes else (),
             tuple(str(m) for m in months) if with_months else (),
+            p.infra_attributes,
+            p.cumul,
         )
 
     y = pd.Period(year=year, freq="Y")
@@ -120,7 +123,15 @@ def _build(engine: Engine, version: int) -> dict:
     territory = build_territory(w, rules.population_commune_min, cfg.region_code, cfg.region_nom)
     data_end = obs.data_end(w).date()
     frozen = _frozen_source(engine, version)
-    rules_json = json.dumps({"secret": dataclasses.asdict(rules), "plan": _plan_json(pl)}, ensure_ascii=False)
+    cot = cfg.cotraitance  # the co-traitance populations depend on these two settings
+    rules_json = json.dumps(
+        {
+            "secret": dataclasses.asdict(rules),
+            "plan": _plan_json(pl),
+            "cotraitance": [cot.delai_acceptation_jours, cot.cible_premier_entretien_jours_ouvres],
+        },
+        ensure_ascii=False,
+    )
     totals = {"problemes": 0, "cases": 0, "primaires": 0, "secondaires": 0, "figees": 0}
     with engine.begin() as conn:
         conn.execute(delete(PublicationCase).where(PublicationCase.version == version))
@@ -141,7 +152,8 @@ def _build(engine: Engine, version: int) -> dict:
                         statut=np.select([pattern.primary, pattern.hidden], ["primaire", "secondaire"], "publiée"),
                     )
                     units = problem.inner[: len(territory.units)]
-                    unit_cells = cells["niveau"].eq("commune") & cells["periode"].eq(spec.key)
+                    finest = spec.levels[0]  # people hidden, counted on the finest published territories
+                    unit_cells = cells["niveau"].eq(finest) & cells["periode"].eq(spec.key) & cells["dimension"].eq("")
                     hidden_people = int(problem.cells.loc[unit_cells & pattern.hidden, "valeur"].sum())
                     pid = conn.execute(
                         insert(PublicationProbleme).values(
@@ -221,5 +233,14 @@ def _copy(conn, source, version: int) -> None:  # noqa: ANN001 (a PublicationPro
 def _plan_json(pl: Plan) -> dict:
     return {
         "territoire": {"annee": list(pl.year_levels), "infra_annuel": list(pl.infra_levels)},
-        "populations": {k: {"nature": p.nature, "attributs": list(p.attributes)} for k, p in pl.populations.items()},
+        "populations": {
+            k: {
+                "nature": p.nature,
+                "attributs": list(p.attributes),
+                "niveaux": list(p.levels or ()),
+                "attributs_infra_annuels": p.infra_attributes,
+                "cumul": p.cumul,
+            }
+            for k, p in pl.populations.items()
+        },
     }

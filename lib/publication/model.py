@@ -33,6 +33,8 @@ class Spec:
     levels: tuple[str, ...]
     attributes: tuple[str, ...]
     months: tuple[str, ...]  # "YYYY-MM" for a flow's year, else ()
+    quarterly_attributes: bool = False  # a flow's attributes by ML × category × quarter (quarters, year-to-date)
+    cumul: bool = False  # a flow's year-to-date periods are published too
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,10 @@ class Problem:
 
 
 def categories(attribute: str, present: pd.Series) -> list[str]:
-    """Every category of an attribute, present or not (a zero is published as such)."""
+    """Every category of an attribute, present or not (a zero is published as such): the records'
+    own categories when they carry them (co-traitance delays and reasons), else the observation's."""
+    if isinstance(present.dtype, pd.CategoricalDtype):
+        return [str(c) for c in present.cat.categories]
     fixed: dict[str, tuple[str, ...]] = {
         "sexe": tuple(obs.SEXES.values()),
         "age": obs.AGE_BANDS,
@@ -63,26 +68,82 @@ def quarter_of(month: str) -> str:
     return f"{year}-T{(int(m) - 1) // 3 + 1}"
 
 
+def cumul_key(year: int, month: int) -> str:
+    """Key of the period from 1 January to the end of `month`; a month, quarter or year already
+    published under its own key keeps it (one cell, one status)."""
+    if month == 1:
+        return f"{year}-01"
+    if month == 3:
+        return f"{year}-T1"
+    if month == 12:
+        return str(year)
+    return f"{year}-cumul-{month:02d}"
+
+
+def quarter_groups(quarters: list[str], cumul: bool) -> list[tuple[str, list[int]]]:
+    """(key, quarter positions) of a flow's attribute cells: the year, each quarter, the year-to-date
+    at the end of each quarter (the first quarter is its own year-to-date)."""
+    year = int(quarters[0][:4])
+    out = [(str(year), list(range(len(quarters)))), *((q, [k]) for k, q in enumerate(quarters))]
+    if cumul:
+        out += [(cumul_key(year, 3 * (k + 1)), list(range(k + 1))) for k in range(1, len(quarters) - 1)]
+    return out
+
+
+def period_groups(months: list[str], cumul: bool) -> list[tuple[str, list[int]]]:
+    """(key, month positions) of every period a flow publishes: months, quarters, year-to-date, year."""
+    out = [(m, [k]) for k, m in enumerate(months)]
+    quarters = dict.fromkeys(map(quarter_of, months))
+    out += [(q, [k for k, m in enumerate(months) if quarter_of(m) == q]) for q in quarters]
+    if cumul:
+        year = int(months[0][:4])
+        out += [
+            (cumul_key(year, int(m[5:])), list(range(k + 1)))
+            for k, m in enumerate(months)
+            if int(m[5:]) not in (1, 3, 12)
+        ]
+    return out
+
+
 def build_problem(spec: Spec, territory: Territory, rec: pd.DataFrame) -> Problem:
     units = territory.units
     unit_index = {u: i for i, u in enumerate(units["unit"])}
-    unit_of = rec["commune_code"].map(territory.commune_unit)
-    if unit_of.isna().any():
-        raise ValueError("jeune résidant dans une commune sans mission locale : rattachement territorial manquant")
+    if "commune_code" in rec:
+        unit_of = rec["commune_code"].map(territory.commune_unit)
+        if unit_of.isna().any():
+            raise ValueError("jeune résidant dans une commune sans mission locale : rattachement territorial manquant")
+    else:  # a count known by ML only (DEFM, co-traitance): placed on the ML's first unit, published by ML and above
+        unit_of = rec["ml_code"].astype(str).map(units.groupby("ml")["unit"].first())
+        if unit_of.isna().any():
+            unknown = sorted(set(rec.loc[unit_of.isna(), "ml_code"]))
+            raise ValueError(f"mission locale inconnue du territoire : {unknown}")
+    weight = rec["n"].to_numpy(dtype=float) if "n" in rec else np.ones(len(rec))
     mls = sorted(units["ml"].unique())
     ml_units = {m: units.index[units["ml"] == m].to_numpy() for m in mls}
-    values = [np.bincount(unit_of.map(unit_index).to_numpy(dtype=np.int64), minlength=len(units))]
-    blocks: list[tuple[str, list[str]]] = []  # (dimension, categories), each block = ML × category
+    values = [np.bincount(unit_of.map(unit_index).to_numpy(dtype=np.int64), weights=weight, minlength=len(units))]
+    months = list(spec.months)
+    # A flow's attributes by quarter: ML × category × month would be mostly cells under 5, all hidden
+    quarters = list(dict.fromkeys(map(quarter_of, months)))
+    by_quarter = spec.quarterly_attributes and bool(months)
+    nq = len(quarters)
+    blocks: list[tuple[str, list[str]]] = []  # (dimension, categories), each block = ML × category (× quarter)
     for a in spec.attributes:
         blocks.append((a, categories(a, rec[a])))
-    if spec.months:
-        blocks.append((MOIS_DIM, list(spec.months)))
+    if months:
+        blocks.append((MOIS_DIM, months))
     rec_ml = unit_of.map(dict(zip(units["unit"], units["ml"], strict=True)))
     offsets, start = [], len(units)
     for dim, cats in blocks:
         offsets.append(start)
-        counts = pd.crosstab(rec_ml, rec[dim].astype(str)).reindex(index=mls, columns=cats, fill_value=0)
-        values.append(counts.to_numpy().ravel())
+        if by_quarter and dim != MOIS_DIM:
+            key = [rec_ml, rec[dim].astype(str), rec["mois"].astype(str).map(quarter_of)]
+            full = pd.MultiIndex.from_product([mls, cats, quarters])
+            counts = pd.Series(weight).groupby([k.to_numpy() for k in key]).sum().reindex(full, fill_value=0)
+            values.append(counts.to_numpy())
+            start += len(mls) * len(cats) * nq
+            continue
+        counts = pd.crosstab(rec_ml, rec[dim].astype(str), values=weight, aggfunc="sum").fillna(0)
+        values.append(counts.reindex(index=mls, columns=cats, fill_value=0).to_numpy().ravel())
         start += len(mls) * len(cats)
     inner = np.concatenate(values).astype(float)
     n_vars = start
@@ -96,25 +157,36 @@ def build_problem(spec: Spec, territory: Territory, rec: pd.DataFrame) -> Proble
         rows.append(_cell(spec.key, t, "", ""))
         cols.append(np.array([unit_pos[u] for u in t.units]))
     ml_levels = [lv for lv in ("ml", "departement", "region") if lv in levels]
+    groups = period_groups(months, spec.cumul) if months else []
+    nm = len(months)
     for (dim, cats), off in zip(blocks, offsets, strict=True):
         for t in tcells[tcells["niveau"].isin(ml_levels)].itertuples():
             in_t = [i for i, m in enumerate(mls) if len(np.intersect1d(ml_units[m], [unit_pos[u] for u in t.units]))]
+            if dim == MOIS_DIM:  # months, quarters and year-to-date of the flow (the year is the territory cell)
+                for key, ks in groups:
+                    rows.append(_cell(key, t, "", ""))
+                    cols.append(np.array([off + i * nm + k for i in in_t for k in ks]))
+                continue
             for k, cat in enumerate(cats):
-                idx = np.array([off + i * len(cats) + k for i in in_t])
-                if dim == MOIS_DIM:
-                    rows.append(_cell(cat, t, "", ""))
+                if by_quarter:
+                    for key, qs in quarter_groups(quarters, spec.cumul):
+                        rows.append(_cell(key, t, dim, cat))
+                        cols.append(np.array([off + (i * len(cats) + k) * nq + j for i in in_t for j in qs]))
                 else:
                     rows.append(_cell(spec.key, t, dim, cat))
-                cols.append(idx)
-            if dim == MOIS_DIM:
-                for q in sorted({quarter_of(c) for c in cats}):
-                    ks = [k for k, c in enumerate(cats) if quarter_of(c) == q]
-                    rows.append(_cell(q, t, "", ""))
-                    cols.append(np.array([off + i * len(cats) + k for i in in_t for k in ks]))
+                    cols.append(np.array([off + i * len(cats) + k for i in in_t]))
     matrix = _incidence(cols, n_vars)
     link_cols, link_signs = [], []
-    for (_dim, cats), off in zip(blocks, offsets, strict=True):
+    month_off = offsets[-1] if months else None
+    for (dim, cats), off in zip(blocks, offsets, strict=True):
         for i, m in enumerate(mls):
+            if by_quarter and dim != MOIS_DIM:  # each quarter of the ML: its categories add up to its months
+                for j, q in enumerate(quarters):
+                    block = np.array([off + (i * len(cats) + k) * nq + j for k in range(len(cats))])
+                    in_q = [month_off + i * nm + mk for mk, mo in enumerate(months) if quarter_of(mo) == q]
+                    link_cols.append(np.concatenate([block, in_q]))
+                    link_signs.append(np.concatenate([np.ones(len(block)), -np.ones(len(in_q))]))
+                continue
             block = np.arange(off + i * len(cats), off + (i + 1) * len(cats))
             link_cols.append(np.concatenate([block, ml_units[m]]))
             link_signs.append(np.concatenate([np.ones(len(block)), -np.ones(len(ml_units[m]))]))

@@ -27,6 +27,9 @@ class Population:
     label: str
     nature: str  # flux: months add up; effectif: one person once per period; stock: at the period's end
     attributes: tuple[str, ...]
+    levels: tuple[str, ...] | None = None  # territorial levels when fewer than the plan's (counts known by ML)
+    infra_attributes: bool = False  # a stock: attributes every month; a flow: by quarter and year-to-date
+    cumul: bool = False  # a flow's year-to-date periods (1 January → end of each month) are published
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,26 @@ def load_plan(path: Path = PLAN_PATH) -> Plan:
         unknown = sorted(set(attrs) - set(labels))
         if unknown:
             raise ValueError(f"{where}, [populations.{key}] attributs : {unknown} absents de [attributs]")
-        populations[key] = Population(key, str(spec.get("libelle", key)), nature, attrs)
+        levels = spec.get("niveaux")
+        if levels is not None:
+            bad = sorted(set(levels) - set(TERRITORY_LEVELS))
+            if bad or "region" not in levels:
+                raise ValueError(
+                    f"{where}, [populations.{key}] niveaux = {levels} : "
+                    f"niveaux connus {TERRITORY_LEVELS}, « region » obligatoire"
+                )
+            levels = tuple(lv for lv in TERRITORY_LEVELS if lv in levels)
+        if spec.get("cumul") and nature != "flux":
+            raise ValueError(f"{where}, [populations.{key}] cumul : seulement pour une population « flux »")
+        populations[key] = Population(
+            key,
+            str(spec.get("libelle", key)),
+            nature,
+            attrs,
+            levels,
+            bool(spec.get("attributs_infra_annuels", False)),
+            bool(spec.get("cumul", False)),
+        )
     if not populations:
         raise ValueError(f"{where} : aucune population à publier ([populations.…])")
     return Plan(populations, labels, year_levels, infra)

@@ -22,11 +22,10 @@ from lib.indicators import observation as obs
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
 from lib.indicators.series import month_label
-from lib.publication.build import READY, RUNNING, build_publication, status
 from lib.publication.plan import plan
 from lib.secret import MaskedTable, small_selection_message
-from lib.secret.masked import TOTAL
-from lib.secret.published import from_cells
+from lib.secret.masked import STATUS, TOTAL
+from lib.secret.published import STATUSES, from_cells
 
 LABELS = {**obs.DIMENSIONS, "ml_bassin": "Mission locale × bassin d'emploi", "dispositif": "Dispositif"}
 TERRITORY_ROWS = {  # scope level → territorial levels that may go in rows under it
@@ -47,6 +46,9 @@ class Published:
 
 def ensure(engine: Engine) -> int:
     """The current data version, its publication built (here if needed, or by another visitor)."""
+    # imported here: the build reads the co-traitance records, whose dashboard reads this module
+    from lib.publication.build import READY, RUNNING, build_publication, status
+
     version = data_version(engine)
     state = status(engine, version)
     if state != READY:
@@ -114,8 +116,11 @@ def _not_published(what: str) -> Published:
 def figure(engine: Engine, population: str, period: Period, scope: Scope) -> MaskedTable | None:
     """One published count (a 0-dimension table); None when the period or territory is not published."""
     key = period_key(population, period)
-    if key is None:
-        return None
+    return None if key is None else stored_figure(engine, population, key, scope)
+
+
+def stored_figure(engine: Engine, population: str, key: str, scope: Scope) -> MaskedTable | None:
+    """The published count of `scope` under a stored period key (a year-to-date, say); None when absent."""
     c = cells(engine, population, key)
     niveau, code = scope_cell(scope)
     row = c[(c["niveau"] == niveau) & (c["code"] == code) & (c["dimension"] == "")]
@@ -156,11 +161,27 @@ def _full_period(population: str, period: Period) -> bool:
     )
 
 
+def dimension_label(dim: str) -> str:
+    return LABELS.get(dim) or plan().attribute_labels.get(dim, dim)
+
+
 def breakdown(
-    engine: Engine, population: str, period: Period, scope: Scope, rows: str, cols: str | None = None
+    engine: Engine,
+    population: str,
+    period: Period,
+    scope: Scope,
+    rows: str,
+    cols: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> Published:
-    """The published cross-table of `population` by `rows` (and `cols`), with its margins."""
-    label = plan().population(population).label
+    """The published cross-table of `population` by `rows` (and `cols`), with its margins.
+    names: display names of the dimensions or of the count (key "count") instead of the plan's."""
+    names = names or {}
+    label = names.get("count") or plan().population(population).label
+
+    def name(dim: str) -> str:
+        return names.get(dim) or dimension_label(dim)
+
     key = period_key(population, period)
     if key is None:
         return Published(
@@ -174,10 +195,10 @@ def breakdown(
             and cols in offered_rows(population, scope, period)
             and rows in offered_columns(population, scope, period, cols)
         ):  # attribute in rows, territory in columns: the same cells, turned
-            swapped = breakdown(engine, population, period, scope, cols, rows)
+            swapped = breakdown(engine, population, period, scope, cols, rows, names)
             t = swapped.table
             return Published(None if t is None else dataclasses.replace(t, dims=t.dims[::-1]), swapped.message)
-        return _not_published(f"{LABELS.get(rows, rows)}" + (f" × {LABELS.get(cols, cols)}" if cols else ""))
+        return _not_published(name(rows) + (f" × {name(cols)}" if cols else ""))
     c = cells(engine, population, key)
     niveau, code = scope_cell(scope)
     total = c[(c["niveau"] == niveau) & (c["code"] == code)]
@@ -188,13 +209,13 @@ def breakdown(
     if rows in attributes:  # one attribute, in the scope
         part = total[total["dimension"] == rows].assign(r=lambda f: f["modalite"])
         tot = total[total["dimension"] == ""].assign(r=TOTAL)
-        frame, dims = pd.concat([part, tot]), {LABELS[rows]: "r"}
+        frame, dims = pd.concat([part, tot]), {name(rows): "r"}
     else:
         inside = c[(c["niveau"] == rows) & _within(c, scope)]
         if cols is None:
             part = inside[inside["dimension"] == ""].assign(r=lambda f: f["libelle"])
             tot = total[total["dimension"] == ""].assign(r=TOTAL)
-            frame, dims = pd.concat([part, tot]), {LABELS[rows]: "r"}
+            frame, dims = pd.concat([part, tot]), {name(rows): "r"}
         else:
             body = inside[inside["dimension"].isin([cols, ""])].assign(
                 r=lambda f: f["libelle"], k=lambda f: f["modalite"].where(f["dimension"] != "", TOTAL)
@@ -202,7 +223,7 @@ def breakdown(
             foot = total[total["dimension"].isin([cols, ""])].assign(
                 r=TOTAL, k=lambda f: f["modalite"].where(f["dimension"] != "", TOTAL)
             )
-            frame, dims = pd.concat([body, foot]), {LABELS[rows]: "r", LABELS[cols]: "k"}
+            frame, dims = pd.concat([body, foot]), {name(rows): "r", name(cols): "k"}
     frame = frame.rename(columns={"valeur": label})
     for name, src in dims.items():
         frame[name] = frame[src]
@@ -227,3 +248,35 @@ def monthly(engine: Engine, populations: list[str], scope: Scope, end: Period, m
     frame = pd.concat(frames).rename(columns={"valeur": "Nombre"})
     order = {"Mois": tuple(dict.fromkeys(frame["Mois"])), "Mesure": tuple(dict.fromkeys(frame["Mesure"]))}
     return from_cells(frame, ["Mois", "Mesure"], "Nombre", order)
+
+
+def ml_table(
+    engine: Engine, population: str, periode: str, scope: Scope, attribute: str | None = None, count: str = "n"
+) -> MaskedTable:
+    """Published cells of the MLs inside `scope`, with the scope's own cell as Total: dims ml (× attribute).
+    With an attribute, each ML's total for the period is its Total column (shares read it)."""
+    c = cells(engine, population, periode)
+    niveau, code = scope_cell(scope)
+    mls = c[(c["niveau"] == "ml") & _within(c, scope)]
+    total = c[(c["niveau"] == niveau) & (c["code"] == code)].assign(libelle=TOTAL)
+    frame = pd.concat([mls, total]).rename(columns={"valeur": count})
+    frame = frame[frame["dimension"].isin(["", attribute] if attribute else [""])].assign(ml=lambda f: f["libelle"])
+    order = {"ml": tuple(dict.fromkeys([*mls["libelle"], TOTAL]))}
+    if attribute:
+        frame[attribute] = frame["modalite"].where(frame["dimension"] != "", TOTAL)
+        order[attribute] = tuple(dict.fromkeys([*(m for m in frame[attribute] if m != TOTAL), TOTAL]))
+    return from_cells(frame, list(order), count, order)
+
+
+def stacked(tables: dict[str, MaskedTable], dim: str, count: str = "n") -> MaskedTable:
+    """Published tables of one shape side by side along a new dimension (steps of co-traitance, months):
+    each keeps its own stored cells and statuses, nothing is added up here."""
+    frames = []
+    for label, t in tables.items():
+        f = t.table.assign(**{dim: label})
+        statut = f[STATUS].map({v: k for k, v in STATUSES.items()})
+        frames.append(f.assign(statut=statut).rename(columns={t.count: count}))
+    first = next(iter(tables.values()))
+    order = {**first.categories, dim: tuple(tables)}
+    frame = pd.concat(frames)
+    return from_cells(frame, [*first.dims, dim], count, order)

@@ -16,13 +16,16 @@ from lib.indicators.accueil import followed_ids
 from lib.indicators.data import Warehouse
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
+from lib.publication.records_ml import ML_POPULATIONS, ml_records
 
 PERSON_ATTRIBUTES = ("sexe", "age", "niveau", "qpv", "zrr", "logement", "permis", "vehicule", "indemnise")
 
 
 def records(w: Warehouse, population: str, start: dt.date, end: dt.date, attributes: tuple[str, ...]) -> pd.DataFrame:
     """Columns: commune_code, mois ("YYYY-MM" of the event; the end month for people followed or in progress),
-    then one column of French labels per attribute (age at `end`)."""
+    then one column of French labels per attribute (age at `end`). Populations known by ML: records_ml."""
+    if population in ML_POPULATIONS:
+        return ml_records(w, population, start, end)
     period = Period("custom", start, end)
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     d = w.dispositifs
@@ -61,6 +64,14 @@ def records(w: Warehouse, population: str, start: dt.date, end: dt.date, attribu
     apos = attrs.index.get_indexer(events["id"].to_numpy())
     for a in person_attrs:
         out[a] = np.asarray(attrs[a].astype(str))[apos]
+    for a in attributes:  # the first situation within N months of the first reception (its cohort's outcome)
+        if a.startswith("situation_"):
+            if population != "premiers_accueils":
+                raise ValueError(f"l'attribut {a!r} ne s'applique qu'aux premiers accueils")
+            cohort = pd.DataFrame(
+                {"id": events["id"].to_numpy(), "date_premier_accueil": pd.to_datetime(events["date"])}
+            )
+            out[a] = pd.Categorical(obs.first_situations(w, cohort, int(a.split("_")[1])), categories=obs.SITUATIONS)
     if "dispositif" in attributes:
         if "code" not in events:
             raise ValueError(f"l'attribut « dispositif » ne s'applique pas à la population {population!r}")

@@ -296,13 +296,13 @@ def tableau_croise(
     pivot = frame.pivot(index=lignes, columns=colonnes, values="v")
     ordre_l = [c for c in masked.categories.get(lignes, ()) if c in pivot.index] or list(pivot.index)
     ordre_c = [c for c in masked.categories.get(colonnes, ()) if c in pivot.columns] or list(pivot.columns)
-    pivot = pivot.loc[ordre_l, ordre_c]
+    pivot = pivot.loc[ordre_l, ordre_c].fillna("–")  # no commune in common: no cell, nobody to count
     pivot.columns = [court(c) for c in pivot.columns]  # "Tarn Nord" rather than "Mission locale Tarn Nord"
     pivot = pivot.reset_index().rename(columns={lignes: masked.label(lignes)})
     # every row visible (about twenty basins): a scrolled table hides half the region
     st.dataframe(pivot, hide_index=True, width="stretch", height=min(36 * (len(pivot) + 1) + 4, 1200))
     if masked.hidden_count:
-        st.caption(LEGEND)
+        st.caption(LEGEND + " « – » : aucune commune commune à la mission locale et au bassin.")
     if filtre:
         st.caption(f"Les fichiers téléchargés détaillent aussi : {', '.join(filtre)}.")
     render.downloads(masked, title, key)

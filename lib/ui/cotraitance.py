@@ -26,6 +26,7 @@ from lib.indicators.cotraitance.alertes import REGLES, Alerte
 from lib.indicators.cotraitance.repartition import arrondi_affiche
 from lib.indicators.cotraitance.tableau import Tableau, TableauMasque
 from lib.indicators.data import Warehouse
+from lib.indicators.scope import Scope
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
 from lib.ui import render
 from lib.ui.downloads import Fichier, digest, download_menu, prepare
@@ -34,19 +35,20 @@ from lib.ui.glossary import explain
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _dashboard(
-    _w: Warehouse, key: tuple[str, int], date_ref: dt.date, ml_codes: tuple[str, ...], params: CotraitanceSettings
+    _w: Warehouse, key: tuple[str, int], date_ref: dt.date, scope: Scope, params: CotraitanceSettings
 ) -> tuple[Tableau, TableauMasque]:
-    t = tableau_de_bord(_w, date_ref, list(ml_codes), params, val.en_vigueur(get_engine(key[0]), date_ref.year))
-    return t, masquer(t)
+    engine = get_engine(key[0])
+    t = tableau_de_bord(_w, date_ref, scope, params, val.en_vigueur(engine, date_ref.year))
+    return t, masquer(t, engine)
 
 
 def dashboard(
-    w: Warehouse, date_ref: dt.date, ml_codes: list[str], params: CotraitanceSettings
+    w: Warehouse, date_ref: dt.date, scope: Scope, params: CotraitanceSettings
 ) -> tuple[Tableau, TableauMasque]:
-    """The follow-up and its masked version, computed once per data version (a validation bumps it).
+    """The follow-up read from the publication, once per data version (a validation bumps it).
 
     Raises ValueError (not cached) when DEFM, keys or the envelope are missing."""
-    return _dashboard(w, (settings().database_url, int(w.version)), date_ref, tuple(ml_codes), params)
+    return _dashboard(w, (settings().database_url, int(w.version)), date_ref, scope, params)
 
 
 def alert_summary(items: tuple[Alerte, ...] | list[Alerte]) -> None:
@@ -66,8 +68,10 @@ def _num(v: object, decimals: int = 0, suffix: str = "") -> str:
 
 
 def _pct2(v: object) -> str:
-    """Keys to 2 decimals of a percent, rounded half up like the seed's table."""
-    d = arrondi_affiche(float(v), 2) if v is not None else None
+    """Keys to 2 decimals of a percent, rounded half up like the seed's table; `s` when hidden."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return HIDDEN_MARK
+    d = arrondi_affiche(float(v), 2)
     return fr.pourcent(d, 2)
 
 
@@ -108,6 +112,7 @@ def repartition_table(defm: MaskedTable, cles: MaskedTable, title: str) -> None:
     """The seed's annex on screen: DEFM (protected) beside the keys and quotas (public)."""
     render.require_masked(defm, cles)
     d = _values(defm, "ml", defm.count)
+    part = _values(defm, "ml", "part_defm")
     rows = []
     for _, r in cles.table.iterrows():
         ml = str(r["ml"])
@@ -115,7 +120,7 @@ def repartition_table(defm: MaskedTable, cles: MaskedTable, title: str) -> None:
             {
                 cles.label("ml"): ml,
                 defm.label("defm"): _num(d.get(ml)),
-                cles.label("part_defm"): _pct2(r["part_defm"]),
+                defm.label("part_defm"): _pct2(part.get(ml)),
                 cles.label("cle_activite"): _pct2(r["cle_activite"]),
                 cles.label("cle"): _pct2(r["cle"]),
                 cles.label("quota"): _num(r["quota"]),

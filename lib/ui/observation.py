@@ -21,7 +21,7 @@ from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
 from lib.publication import read
 from lib.publication.plan import plan
-from lib.secret import MaskedTable, evolution, protect, small_selection_message, with_share
+from lib.secret import MaskedTable, evolution, small_selection_message, with_share
 
 PART = "Part (%)"
 EVOLUTION = "Évolution sur un an (%)"
@@ -151,17 +151,28 @@ def schemes(w: Warehouse, scope: Scope, period: Period) -> dict[str, MaskedTable
 
 @dataclass(frozen=True)
 class OutcomeTables:
-    table: MaskedTable  # situation → young people, share of the cohort
+    table: MaskedTable | None  # situation → young people, share of the cohort (None: not published)
+    message: str | None  # why not, when not
     complete: bool
     data_end: dt.date
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _outcomes(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, months: int) -> OutcomeTables:
-    o = obs.outcomes(_w, _period(period), _scope(scope), months)
-    frame = o.table.rename(columns={"situation": "Situation", "n": "Jeunes"})
-    masked = with_share(protect(frame, ["Situation"], count="Jeunes"), name=PART)
-    return OutcomeTables(masked, o.complete, o.data_end.date())
+    """The first reception cohort's situation after `months` months: an attribute of the published
+    first receptions (publication.toml, situation_N), protected with them."""
+    p, s = _period(period), _scope(scope)
+    attribute = f"situation_{months}"
+    end = obs.data_end(_w)
+    complete = bool(pd.Timestamp(p.end) + pd.DateOffset(months=months) <= end)
+    if attribute not in read.offered_rows("premiers_accueils", s, p):
+        message = "Situations après le premier accueil : publiées par année, pour la région, un département ou une ML."
+        return OutcomeTables(None, message, complete, end.date())
+    out = read.breakdown(
+        _engine(key), "premiers_accueils", p, s, attribute, names={attribute: "Situation", "count": "Jeunes"}
+    )
+    table = None if out.table is None else with_share(out.table, name=PART)
+    return OutcomeTables(table, out.message, complete, end.date())
 
 
 def outcomes(w: Warehouse, scope: Scope, period: Period, months: int) -> OutcomeTables:

@@ -39,6 +39,18 @@ def _affectations(p: pd.DataFrame, annee: int, date_ref: dt.date, ml_codes: list
     return p[sel]
 
 
+def classe_delai(a: pd.DataFrame, date_ref: dt.date, cible: int) -> tuple[pd.Series, pd.Series]:
+    """(delay class, working days) of each accepted affectation as known at `date_ref`."""
+    entretien = a["date_premier_entretien"].where(a["date_premier_entretien"] <= pd.Timestamp(date_ref))
+    delai = working_days_between(a["date_affectation"], entretien)
+    labels = tranches_delai(cible)
+    tranche = pd.Series(labels[3], index=a.index, dtype=object)
+    tranche[delai <= cible] = labels[0]
+    tranche[(delai > cible) & (delai <= 2 * cible)] = labels[1]
+    tranche[delai > 2 * cible] = labels[2]
+    return tranche, delai
+
+
 def delais_premier_entretien(
     p: pd.DataFrame,
     annee: int,
@@ -55,13 +67,8 @@ def delais_premier_entretien(
     """
     a = _affectations(p, annee, date_ref, ml_codes)
     a = a[a["date_acceptation"].notna()]
-    entretien = a["date_premier_entretien"].where(a["date_premier_entretien"] <= pd.Timestamp(date_ref))
-    delai = working_days_between(a["date_affectation"], entretien)
     labels = tranches_delai(cible)
-    tranche = pd.Series(labels[3], index=a.index, dtype=object)
-    tranche[delai <= cible] = labels[0]
-    tranche[(delai > cible) & (delai <= 2 * cible)] = labels[1]
-    tranche[delai > 2 * cible] = labels[2]
+    tranche, delai = classe_delai(a, date_ref, cible)
     frame = pd.DataFrame({"ml_code": a["ml_code"], "tranche": tranche, "jours": delai.fillna(0.0)})
     agg = frame.groupby(["ml_code", "tranche"]).agg(n=("jours", "size"), jours=("jours", "sum"))
     full = pd.MultiIndex.from_product([ml_codes, labels], names=["ml_code", "tranche"])

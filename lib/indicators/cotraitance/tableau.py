@@ -1,10 +1,10 @@
-"""The co-traitance dashboard: raw figures gathered once, then masked in one place.
+"""The co-traitance dashboard: published counts beside the comité's public targets.
 
-`tableau_de_bord` collects raw counts (nothing here may reach a screen as is);
-`masquer` passes every count of people through lib.secret.protect, derives rates
-with lib.secret.rate/with_share (hidden with what they are built from), wraps
-keys and targets with declare_public, and evaluates the alert rules on the masked
-values only. The page hands the result to lib/ui/cotraitance.
+`tableau_de_bord` settles the répartition in force (keys and quotas: targets, they count no
+one); `masquer` reads every count of people from the publication (lib/publication: DEFM and
+the co-traitance steps, protected jointly once per data version), derives rates with
+lib.secret.rate/with_share (hidden with what they are built from), wraps targets with
+declare_public, and evaluates the alert rules on published values only.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy import Engine
 
 from lib import format as fr
 from lib.config import CotraitanceSettings
-from lib.indicators.cotraitance import qualite, suivi
+from lib.indicators.cotraitance import suivi
 from lib.indicators.cotraitance.alertes import (
     Alerte,
     alertes_acceptation,
@@ -26,7 +27,10 @@ from lib.indicators.cotraitance.alertes import (
 )
 from lib.indicators.cotraitance.repartition import Repartition, repartition
 from lib.indicators.data import Warehouse
-from lib.secret import MaskedTable, declare_public, protect, rate, with_share
+from lib.indicators.scope import Scope
+from lib.publication import read
+from lib.publication.model import cumul_key
+from lib.secret import MaskedTable, declare_public, rate, with_share
 from lib.secret.masked import TOTAL
 
 RAISON_CLES = "clés de répartition et quotas : objectifs fixés par le comité de pilotage, ils ne comptent personne"
@@ -76,71 +80,49 @@ def repartition_en_vigueur(
 
 @dataclass(frozen=True)
 class Tableau:
-    """Raw figures of the dashboard: counts of people, never to be shown as they are."""
+    """The répartition in force and the settings of the follow-up: nothing here counts anyone."""
 
     annee: int
     date_ref: dt.date
+    scope: Scope
     ml_codes: list[str]
     noms: dict[str, str]
     en_vigueur: EnVigueur
-    entrees: pd.DataFrame  # ml_code, mois, etape, n
-    attente: pd.DataFrame  # ml_code, n
-    delais: pd.DataFrame  # ml_code, tranche, n, jours
-    etats: pd.DataFrame  # ml_code, etat, n
-    sorties: pd.DataFrame  # ml_code, motif, n
     reglages: CotraitanceSettings
 
 
 def tableau_de_bord(
     w: Warehouse,
     date_ref: dt.date,
-    ml_codes: list[str],
+    scope: Scope,
     reglages: CotraitanceSettings,
     validee: pd.DataFrame | None = None,
 ) -> Tableau:
-    """Everything the co-traitance page needs, for the year of `date_ref` up to `date_ref`."""
+    """What the co-traitance page measures, for the year of `date_ref` up to `date_ref`."""
     annee = date_ref.year
     vig = repartition_en_vigueur(w, annee, reglages, validee)
-    codes = [c for c in vig.repartition.table.index if c in set(ml_codes)]
-    p = suivi.ppae(w)
-    return Tableau(
-        annee=annee,
-        date_ref=date_ref,
-        ml_codes=codes,
-        noms=w.ml_names(),
-        en_vigueur=vig,
-        entrees=suivi.entrees_mensuelles(p, annee, date_ref.month, codes),
-        attente=suivi.attente_acceptation(p, date_ref, reglages.delai_acceptation_jours, codes),
-        delais=qualite.delais_premier_entretien(
-            p, annee, date_ref, codes, reglages.cible_premier_entretien_jours_ouvres
-        ),
-        etats=qualite.etats(p, codes),
-        sorties=qualite.sorties(p, annee, date_ref, codes),
-        reglages=reglages,
-    )
+    inside = set(scope.ml_codes(w.communes))
+    codes = [c for c in vig.repartition.table.index if c in inside]
+    return Tableau(annee, date_ref, scope, codes, w.ml_names(), vig, reglages)
 
 
 @dataclass(frozen=True)
 class TableauMasque:
-    """What the page may show: every table masked, alerts built from masked values."""
+    """What the page may show: published cells of the publication, public targets, alerts from both."""
 
-    defm: MaskedTable  # ml → defm (count of people, protected)
-    cles: MaskedTable  # ml → part_defm, cle_activite, cle (%), quota (public)
+    defm: MaskedTable  # ml → defm (published) and part_defm (its share, hidden with it)
+    cles: MaskedTable  # ml → cle_activite, cle (%), quota (public)
     objectifs: MaskedTable  # ml → quota, attendu, bas, haut (public)
     realisation: MaskedTable  # ml → n (entries so far) + taux_prorata, taux_annuel (%), projection
     mensuel: MaskedTable  # ml × mois → n (entries of the realisation step)
     etapes: MaskedTable  # ml × etape → n (entries so far at each step)
     etapes_mois: MaskedTable  # mois × etape → n (scope total)
     attente: MaskedTable  # ml → n
-    delais: MaskedTable  # ml × tranche → n + part
+    delais: MaskedTable | None  # ml × delai → n + part, from 1 January to `fin_trimestre`
     etats: MaskedTable  # ml × etat → n
-    sorties: MaskedTable  # ml × motif → n
+    sorties: MaskedTable | None  # ml × motif → n, from 1 January to `fin_trimestre`
+    fin_trimestre: dt.date | None  # end of the last quarter ended by date_ref (None in January–February)
     alertes: tuple[Alerte, ...]
-
-
-def _ml_labels(t: Tableau, codes: pd.Series) -> pd.Categorical:
-    order = [t.noms.get(c, c) for c in t.ml_codes]
-    return pd.Categorical([t.noms.get(c, c) for c in codes.astype(str)], categories=order)
 
 
 def _relabel(m: MaskedTable, labels: dict[str, str]) -> MaskedTable:
@@ -159,14 +141,16 @@ def _by_label(masked: MaskedTable, dim: str, col: str) -> pd.Series:
     return pd.Series(cells[col].to_numpy(dtype=float), index=cells[dim].astype(str).to_numpy())
 
 
-def masquer_repartition(rep: Repartition) -> tuple[MaskedTable, MaskedTable]:
-    """The répartition as (DEFM counts, protected) and (keys and quotas, public)."""
+def masquer_repartition(rep: Repartition, engine: Engine) -> tuple[MaskedTable, MaskedTable]:
+    """The répartition as (DEFM of December before, published, with their share) and (keys and quotas, public).
+
+    The share of an ML whose DEFM is hidden is hidden too: share × regional total would give it back."""
     tab = rep.table
-    defm = protect(pd.DataFrame({"ml": tab["ml"].to_numpy(), "defm": tab["defm"].to_numpy()}), ["ml"], count="defm")
+    defm = read.ml_table(engine, "defm", f"{rep.annee - 1}-12", Scope(), count="defm")
+    defm = with_share(defm, of="ml", name="part_defm")
     keys = pd.DataFrame(
         {
             "ml": tab["ml"].to_numpy(),
-            "part_defm": tab["part_defm"].to_numpy() * 100,
             "cle_activite": tab["cle_activite"].to_numpy() * 100,
             "cle": tab["cle"].to_numpy() * 100,
             "quota": tab["quota"].to_numpy(),
@@ -176,13 +160,11 @@ def masquer_repartition(rep: Repartition) -> tuple[MaskedTable, MaskedTable]:
     keys = pd.concat(
         [
             keys,
-            pd.DataFrame(
-                [{"ml": TOTAL, "part_defm": 100.0, "cle_activite": 100.0, "cle": 100.0, "quota": tab["quota"].sum()}]
-            ),
+            pd.DataFrame([{"ml": TOTAL, "cle_activite": 100.0, "cle": 100.0, "quota": tab["quota"].sum()}]),
         ],
         ignore_index=True,
     )
-    cles = declare_public(keys, ["ml"], ["part_defm", "cle_activite", "cle", "quota"], RAISON_CLES)
+    cles = declare_public(keys, ["ml"], ["cle_activite", "cle", "quota"], RAISON_CLES)
     labels = {
         "ml": "Mission locale",
         "defm": f"DEFM total jeunes fin déc. {rep.annee - 1}",
@@ -194,10 +176,11 @@ def masquer_repartition(rep: Repartition) -> tuple[MaskedTable, MaskedTable]:
     return _relabel(defm, labels), _relabel(cles, labels)
 
 
-def masquer(t: Tableau) -> TableauMasque:
+def masquer(t: Tableau, engine: Engine) -> TableauMasque:
+    """Read every count from the publication (lib/publication) and derive rates from published cells."""
     cfg = t.reglages
-    etape = suivi.ETAPE_REALISATION
-    defm, cles = masquer_repartition(t.en_vigueur.repartition)
+    y, m_ref = t.annee, t.date_ref.month
+    defm, cles = masquer_repartition(t.en_vigueur.repartition, engine)
     noms = [t.noms.get(c, c) for c in t.ml_codes]
     quotas = t.en_vigueur.quotas.reindex(t.ml_codes).astype(float)
     quotas.index = noms
@@ -225,11 +208,13 @@ def masquer(t: Tableau) -> TableauMasque:
         },
     )
 
-    # entries of the realisation step, cumulated since 1 January (counts of people)
-    e = t.entrees
-    step = e[e["etape"] == etape]
-    cum = step.groupby("ml_code", sort=False)["n"].sum().reindex(t.ml_codes, fill_value=0)
-    real = protect(pd.DataFrame({"ml": _ml_labels(t, pd.Series(t.ml_codes)), "n": cum.to_numpy()}), ["ml"])
+    def step(etape: str, periode: str) -> MaskedTable:
+        return read.ml_table(engine, f"cotraitance_{etape}", periode, t.scope)
+
+    # entries of the realisation step since 1 January: the year-to-date cells of the publication
+    etape = suivi.ETAPE_REALISATION
+    cumul = cumul_key(y, m_ref)
+    real = step(etape, cumul)
     att_tot = pd.concat([attendu, pd.Series({TOTAL: attendu.sum()})])
     q_tot = pd.concat([quotas, pd.Series({TOTAL: quotas.sum()})])
     real = rate(real, att_tot, name="taux_prorata")
@@ -251,98 +236,42 @@ def masquer(t: Tableau) -> TableauMasque:
             "projection": "Projection fin d'année",
         },
     )
-
-    mois_labels = [suivi.libelle_mois(m) for m in range(1, t.date_ref.month + 1)]
-    mensuel = protect(
-        pd.DataFrame(
-            {
-                "ml": _ml_labels(t, step["ml_code"]),
-                "mois": pd.Categorical([suivi.libelle_mois(m) for m in step["mois"]], categories=mois_labels),
-                "n": step["n"].to_numpy(),
-            }
-        ),
-        ["ml", "mois"],
-    )
+    mois = {suivi.libelle_mois(k): f"{y}-{k:02d}" for k in range(1, m_ref + 1)}
+    mensuel = read.stacked({label: step(etape, key) for label, key in mois.items()}, "mois")
     mensuel = _relabel(mensuel, {"ml": "Mission locale", "mois": "Mois", "n": "Entrées"})
-
-    etape_labels = [suivi.LIBELLES_ETAPES[k] for k in suivi.ETAPES]
-    par_etape = e.groupby(["ml_code", "etape"], sort=False)["n"].sum().reset_index()
-    etapes = protect(
-        pd.DataFrame(
-            {
-                "ml": _ml_labels(t, par_etape["ml_code"]),
-                "etape": pd.Categorical(
-                    [suivi.LIBELLES_ETAPES[k] for k in par_etape["etape"]], categories=etape_labels
-                ),
-                "n": par_etape["n"].to_numpy(),
-            }
-        ),
-        ["ml", "etape"],
-    )
+    libelles = suivi.LIBELLES_ETAPES
+    etapes = read.stacked({libelles[e]: step(e, cumul) for e in suivi.ETAPES}, "etape")
     etapes = _relabel(etapes, {"ml": "Mission locale", "etape": "Étape", "n": "Entrées depuis le 1er janvier"})
-    par_mois = e.groupby(["mois", "etape"], sort=False)["n"].sum().reset_index()
-    etapes_mois = protect(
-        pd.DataFrame(
-            {
-                "mois": pd.Categorical([suivi.libelle_mois(m) for m in par_mois["mois"]], categories=mois_labels),
-                "etape": pd.Categorical([suivi.LIBELLES_ETAPES[k] for k in par_mois["etape"]], categories=etape_labels),
-                "n": par_mois["n"].to_numpy(),
-            }
-        ),
-        ["mois", "etape"],
+    etapes_mois = read.stacked(
+        {
+            label: read.stacked({libelles[e]: _scope_only(step(e, key)) for e in suivi.ETAPES}, "etape")
+            for label, key in mois.items()
+        },
+        "mois",
     )
     etapes_mois = _relabel(etapes_mois, {"mois": "Mois", "etape": "Étape", "n": "Entrées"})
 
-    attente = protect(pd.DataFrame({"ml": _ml_labels(t, t.attente["ml_code"]), "n": t.attente["n"]}), ["ml"])
+    attente = read.ml_table(engine, "cotraitance_attente", f"{y}-{m_ref:02d}", t.scope)
     attente = _relabel(
         attente,
         {"ml": "Mission locale", "n": f"Affectations sans acceptation après {cfg.delai_acceptation_jours} jours"},
     )
 
-    d = t.delais
-    tranches = list(qualite.tranches_delai(cfg.cible_premier_entretien_jours_ouvres))
-    delais = protect(
-        pd.DataFrame(
-            {
-                "ml": _ml_labels(t, d["ml_code"]),
-                "tranche": pd.Categorical(d["tranche"], categories=tranches),
-                "n": d["n"].to_numpy(),
-            }
-        ),
-        ["ml", "tranche"],
-    )
-    delais = _relabel(
-        with_share(delais, of="tranche"),
-        {"ml": "Mission locale", "tranche": "Délai du premier entretien", "n": "Jeunes", "part": "Part (%)"},
-    )
-
-    et = t.etats
-    etat_labels = [qualite.LIBELLES_ETATS.get(x, x) for x in dict.fromkeys(et["etat"])]
-    etats = protect(
-        pd.DataFrame(
-            {
-                "ml": _ml_labels(t, et["ml_code"]),
-                "etat": pd.Categorical([qualite.LIBELLES_ETATS.get(x, x) for x in et["etat"]], categories=etat_labels),
-                "n": et["n"].to_numpy(),
-            }
-        ),
-        ["ml", "etat"],
-    )
+    # delays and exits by reason: published by quarter and year to date at each quarter's end
+    fin = None if m_ref < 3 else suivi.fin_de_mois(y, m_ref - m_ref % 3)
+    delais = sorties = None
+    if fin is not None:
+        key = cumul_key(y, fin.month)
+        delais = read.ml_table(engine, "cotraitance_delais", key, t.scope, attribute="delai")
+        delais = _relabel(
+            with_share(delais, of="delai"),
+            {"ml": "Mission locale", "delai": "Délai du premier entretien", "n": "Jeunes", "part": "Part (%)"},
+        )
+        sorties = read.ml_table(engine, "cotraitance_sorties", key, t.scope, attribute="motif")
+        sorties = _relabel(sorties, {"ml": "Mission locale", "motif": "Motif de sortie", "n": "Sorties"})
+    etats = read.ml_table(engine, "cotraitance_etats", f"{y}-{m_ref:02d}", t.scope, attribute="etat")
     etats = _relabel(etats, {"ml": "Mission locale", "etat": "État", "n": "Jeunes en co-traitance"})
-
-    so = t.sorties
-    motif_labels = list(dict.fromkeys(so["motif"]))
-    sorties = protect(
-        pd.DataFrame(
-            {
-                "ml": _ml_labels(t, so["ml_code"]),
-                "motif": pd.Categorical(so["motif"], categories=motif_labels),
-                "n": so["n"].to_numpy(),
-            }
-        ),
-        ["ml", "motif"],
-    )
-    sorties = _relabel(sorties, {"ml": "Mission locale", "motif": "Motif de sortie", "n": "Sorties"})
+    cumuls = read.stacked({str(k): step(etape, cumul_key(y, k)) for k in range(1, m_ref + 1)}, "mois")
 
     return TableauMasque(
         defm=defm,
@@ -356,24 +285,29 @@ def masquer(t: Tableau) -> TableauMasque:
         delais=delais,
         etats=etats,
         sorties=sorties,
-        alertes=tuple(_alertes(t, real, mensuel, attente, quotas)),
+        fin_trimestre=fin,
+        alertes=tuple(_alertes(t, real, cumuls, attente, quotas)),
     )
 
 
+def _scope_only(m: MaskedTable) -> MaskedTable:
+    """The scope's Total row of a table by ML, as a 0-dimension table."""
+    row = m.table[m.table["ml"].astype(str) == TOTAL].reset_index(drop=True)
+    return dataclasses.replace(m, table=row.drop(columns=["ml"]), dims=(), categories={})
+
+
 def _alertes(
-    t: Tableau, real: MaskedTable, mensuel: MaskedTable, attente: MaskedTable, quotas: pd.Series
+    t: Tableau, real: MaskedTable, cumuls: MaskedTable, attente: MaskedTable, quotas: pd.Series
 ) -> list[Alerte]:
-    """The three rules, on published values only (a hidden count never fires a rate rule)."""
+    """The three rules, on published values only (a hidden count never fires a rate rule).
+    cumuls: ml × mois ("1"…) → entries from 1 January to the end of that month."""
     cfg = t.reglages
     realise = _by_label(real, "ml", "n")
     rs = suivi.realisation(realise, quotas, t.date_ref, cfg.tolerance)
-    cells = mensuel.cells()
-    grid = cells.assign(ml=cells["ml"].astype(str), mois=cells["mois"].astype(str)).set_index(["ml", "mois"])["n"]
-    grid = grid.unstack("mois")
-    mois_num = {suivi.libelle_mois(m): m for m in range(1, 13)}
-    grid.columns = [mois_num[str(c)] for c in grid.columns]
-    grid = grid.reindex(index=list(quotas.index), columns=sorted(grid.columns))
-    cumul = grid.cumsum(axis=1, skipna=False)
+    cells = cumuls.cells()
+    grid = cells.assign(ml=cells["ml"].astype(str), mois=cells["mois"].astype(int)).set_index(["ml", "mois"])["n"]
+    cumul = grid.unstack("mois").reindex(index=list(quotas.index))
+    cumul = cumul.reindex(columns=sorted(cumul.columns))
     return [
         *alertes_tolerance(rs, t.date_ref, cfg.tolerance),
         *alertes_consommation(cumul, quotas, t.annee, cfg.marge_enveloppe),
