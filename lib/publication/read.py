@@ -134,7 +134,8 @@ def offered_rows(population: str, scope: Scope, period: Period) -> list[str]:
     """Dimensions the Explorateur may put in rows for this population, territory and period."""
     full = _full_period(population, period)
     levels = plan().year_levels if full else plan().infra_levels
-    rows = [lv for lv in TERRITORY_ROWS[scope.level] if lv in levels]
+    own = plan().population(population).levels  # counts known by ML: ML and above only
+    rows = [lv for lv in TERRITORY_ROWS[scope.level] if lv in levels and (own is None or lv in own)]
     if _with_attributes(population, period) and scope.level in ATTRIBUTE_SCOPES:
         rows += list(plan().population(population).attributes)
     return rows

@@ -75,7 +75,8 @@ def _key_figures(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey) ->
     p, s = _period(period), _scope(scope)
     engine = _engine(key)
     tables = {}
-    for m in plan().populations:
+    # the observation's populations (published down to communes); those known by ML have their own pages
+    for m in [k for k, pop in plan().populations.items() if pop.levels is None]:
         now = read.figure(engine, m, p, s)
         if now is None:
             return KeyFigures({}, float("nan"), NOT_PUBLISHED)
