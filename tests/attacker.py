@@ -219,8 +219,8 @@ def stored_cells(engine: Engine, version: int, population: str, periode: str) ->
 
 def _months(key: str) -> frozenset[str]:
     year, part = key.split("-", 1)
-    if part.startswith("cumul-"):  # 1 January to the end of the month
-        return frozenset(f"{year}-{m:02d}" for m in range(1, int(part[6:]) + 1))
+    if part.startswith("C"):  # 1 January to the end of the month
+        return frozenset(f"{year}-{m:02d}" for m in range(1, int(part[1:]) + 1))
     if part.startswith("T"):
         q = int(part[1:])
         return frozenset(f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1))

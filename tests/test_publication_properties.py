@@ -145,3 +145,17 @@ def test_no_hidden_cell_is_narrowed_on_generated_warehouses(drawn: tuple[pd.Data
     small = problem.cells["population"].to_numpy() < 2000
     assert (small[known]).all(), problem.cells[known & ~small]
     assert not (published & small).any()  # rule 4 by hand: no small territory on its own
+
+
+def test_every_period_key_fits_the_stored_column() -> None:
+    """PostgreSQL refuses a key longer than publication_case.periode (SQLite does not): the
+    year-to-date keys of a flow, by month and by quarter, must fit."""
+    from lib.db.schema import PublicationCase
+    from lib.publication.model import period_groups, quarter_groups
+
+    width = PublicationCase.__table__.c.periode.type.length
+    keys = [k for k, _ in period_groups(list(MONTHS), cumul=True)]
+    keys += [k for k, _ in quarter_groups(["2010-T1", "2010-T2", "2010-T3", "2010-T4"], cumul=True)]
+    assert {"2010-05", "2010-T2", "2010", "2010-01"} <= set(keys)
+    assert len(keys) == 12 + 4 + 9 + 5 + 2  # months, quarters, year-to-date Feb, Apr–Nov; year, quarters, T2–T3 ends
+    assert max(map(len, keys)) <= width

@@ -77,7 +77,7 @@ def cumul_key(year: int, month: int) -> str:
         return f"{year}-T1"
     if month == 12:
         return str(year)
-    return f"{year}-cumul-{month:02d}"
+    return f"{year}-C{month:02d}"  # periode is VARCHAR(10) in the database
 
 
 def quarter_groups(quarters: list[str], cumul: bool) -> list[tuple[str, list[int]]]:
