@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lib.config import settings
 from lib.demo.partenariat import COLUMNS, generate_partenariat
 from lib.demo.seed_figures import SEED_MLS
 from lib.export.tables import to_csv
@@ -14,6 +15,9 @@ from lib.partenariat.catalogue import load_catalogue, parse_catalogue
 from lib.partenariat.dashboard import REGION, build, select
 from lib.partenariat.entry import validate
 from lib.partenariat.status import Statut, statut
+from lib.publication import partenariat
+from lib.publication.suppress import protected_cells
+from lib.publication.territory import Territory
 from lib.secret import STATUS
 
 CAT = load_catalogue()
@@ -26,9 +30,32 @@ def demo() -> pd.DataFrame:
     return generate_partenariat(SEED, list(MLS))
 
 
+def published(values: pd.DataFrame, cat=CAT, mls=MLS, before: pd.DataFrame | None = None) -> pd.DataFrame:  # noqa: ANN001
+    """The partnership cells the publication would store for these values (MLs of 50,000 inhabitants),
+    `before` being the cells of the previous publication."""
+    rows = [
+        {"niveau": "ml", "code": c, "libelle": n, "population": 50_000, "ml": c, "bassin": None, "departement": None}
+        for c, n in mls.items()
+    ]
+    rows.append({**rows[0], "niveau": "region", "code": "73", "libelle": "Région", "population": 500_000, "ml": None})
+    territory = Territory(pd.DataFrame(), {}, pd.DataFrame(rows).assign(units=[()] * len(rows)))
+    key = ["periode", "niveau", "code", "modalite"]
+    frames = []
+    for _, p in partenariat.problems(values, cat, territory):
+        previous = None
+        if before is not None:
+            previous = p.cells[key].merge(before[key + ["valeur"]], on=key, how="left")["valeur"].to_numpy(dtype=float)
+        frames.append(protected_cells(p, settings().secret, previous)[0])
+    return pd.concat(frames, ignore_index=True)
+
+
+def review_of(values: pd.DataFrame):  # noqa: ANN201
+    return build(values, CAT, MLS, published(values), "Région")
+
+
 @pytest.fixture(scope="module")
 def review(demo: pd.DataFrame):  # noqa: ANN201
-    return build(demo, CAT, MLS, "Région")
+    return review_of(demo)
 
 
 def test_demo_is_deterministic_complete_and_valid(demo: pd.DataFrame) -> None:
@@ -99,7 +126,7 @@ def test_statuses_match_the_status_rule(review) -> None:  # noqa: ANN001
 
 def test_missing_values_and_incomplete_region(demo: pd.DataFrame) -> None:
     partial = demo[~((demo["ml_code"] == "ML09") & (demo["trimestre"] == "2010-T4"))]
-    t = build(partial, CAT, MLS, "Région").table
+    t = review_of(partial).table
     ml = t[(t["ml_code"] == "ML09") & (t["trimestre"] == "2010-T4")]
     assert set(ml["statut_code"]) <= {Statut.SANS_VALEUR, Statut.SECRET}
     assert (ml.loc[ml[STATUS] == "ok", "valeur"] == "—").all()  # "—" for missing, NaN only for hidden
@@ -109,7 +136,8 @@ def test_missing_values_and_incomplete_region(demo: pd.DataFrame) -> None:
 
 
 def test_select_export_and_empty() -> None:
-    empty = build(pd.DataFrame(columns=["indicateur", "ml_code", "trimestre", "valeur"]), CAT, MLS)
+    nothing = pd.DataFrame(columns=["indicateur", "ml_code", "trimestre", "valeur"])
+    empty = build(nothing, CAT, MLS, pd.DataFrame(columns=["modalite", "niveau", "code", "periode"]))
     assert len(empty.table) == 0
 
 
@@ -123,7 +151,8 @@ def test_scorecard_slice_and_export(review) -> None:  # noqa: ANN001
         assert f"{r['indicateur']};Mission locale Gers;2010-T4;s;s;s;s;s" in csv
 
 
-def test_history_table_masks_small_counts() -> None:
+def test_history_never_shows_what_the_review_hides() -> None:
+    """The issue's case: each version masked on its own showed a count the review table hid."""
     versions = pd.DataFrame(
         {
             "valeur": [3.0, 12.0],
@@ -132,12 +161,63 @@ def test_history_table_masks_small_counts() -> None:
             "actif": [False, True],
         }
     )
-    people = dashboard.history_table(versions, CAT["mrs_evaluations"])
-    assert people.table["valeur"].isna().tolist() == [True, False]
-    assert people.table[STATUS].tolist() == ["primary", "ok"]
-    assert people.table["etat"].tolist() == ["remplacée", "en vigueur"]
+    shown = dashboard.history_table(versions, CAT["mrs_evaluations"], 12.0)  # the review shows 12
+    assert shown.table["valeur"].isna().tolist() == [True, False]  # a replaced count is never shown (3 or 9)
+    assert shown.table[STATUS].tolist() == ["secondary", "ok"]
+    assert shown.table["etat"].tolist() == ["remplacée", "en vigueur"]
+    hidden = dashboard.history_table(versions.assign(valeur=[12.0, 3.0]), CAT["mrs_evaluations"], None)
+    assert hidden.table["valeur"].isna().all()  # the review hides 3: so does the history, 12 included
     public = dashboard.history_table(versions, CAT["agents_dedies"])
     assert public.table["valeur"].tolist() == ["3", "12"] and not public.sensitive
+
+
+def test_an_attacker_with_every_review_cell_bounds_each_hidden_count(demo: pd.DataFrame) -> None:
+    """Independent attacker: in each quarter the hidden MLs add up to the region minus the shown MLs
+    (the only relation between the cells shown), each hidden cell at least 1 (zeros are shown)."""
+    t = review_of(demo).table
+    people = t[t["code"].isin([i.code for i in CAT if i.compte_jeunes])]
+    raw = demo.set_index(["indicateur", "ml_code", "trimestre"])["valeur"]
+    checked = 0
+    for (code, quarter), g in people.groupby(["code", "trimestre"]):
+        mls, region = g[g["ml_code"] != REGION], g[g["ml_code"] == REGION].iloc[0]
+        hidden = mls[mls[STATUS] != "ok"]
+        if hidden.empty:
+            continue
+        if region[STATUS] != "ok":
+            continue  # the hidden cells are then bounded below only
+        rest = region["valeur_num"] - mls["valeur_num"].sum()  # what the hidden MLs hold together
+        for ml in hidden["ml_code"]:
+            true = raw[(code, ml, quarter)]
+            low, high = 1.0, rest - (len(hidden) - 1)
+            assert low <= true <= high
+            assert high - low >= 5 - 1e-6, (code, quarter, ml, low, high)  # a range at least 5 wide
+            checked += 1
+    assert checked > 0
+    assert (people[STATUS] == "primary").sum() > 0
+
+
+def test_a_correction_never_shows_as_the_difference_of_two_publications(demo: pd.DataFrame) -> None:
+    """Ariège's co-traitance entries of 2010-T4 corrected to 3: the other MLs were published before and
+    did not change, so publishing the region again would give Ariège = region − the others."""
+    v1 = published(demo)
+    fixed = demo.copy()
+    where = (fixed["indicateur"] == "entrees_cotraitance") & (fixed["trimestre"] == "2010-T4")
+    fixed.loc[where & (fixed["ml_code"] == "ML09"), "valeur"] = 3.0
+    v2 = published(fixed, before=v1)
+    # the attacker: each ML from v2, else from v1 (assumed unchanged), the region from v2
+    cell = (v2["modalite"] == "entrees_cotraitance") & (v2["periode"] == "2010-T4")
+    old = v1[(v1["modalite"] == "entrees_cotraitance") & (v1["periode"] == "2010-T4")].set_index("code")["valeur"]
+    new = v2[cell].set_index("code")["valeur"]
+    others = [m for m in MLS if m != "ML09"]
+    known = [new[m] if pd.notna(new[m]) else old[m] for m in others]
+    assert pd.isna(new["ML09"])
+    assert pd.isna(new["73"]) or any(pd.isna(k) for k in known)  # Ariège cannot be recomputed
+    unchanged = [m for m in others if pd.notna(old[m])]
+    assert all(new[m] == old[m] for m in unchanged)  # what was public and did not move stays published
+    # the other quarters and indicators are published as before
+    same = v1.merge(v2, on=["periode", "niveau", "code", "modalite"], suffixes=("_1", "_2"))
+    other = same[~((same["modalite"] == "entrees_cotraitance") & (same["periode"] == "2010-T4"))]
+    pd.testing.assert_series_equal(other["valeur_1"], other["valeur_2"], check_names=False)
 
 
 def test_a_new_indicator_needs_no_code(tmp_path) -> None:  # noqa: ANN001
@@ -163,7 +243,8 @@ motif_public = "compte des forums"
         "2010-T2",
         "2010-T4",
     }
-    t = build(values, cat, {"ML09": "Ariège", "ML12": "Aveyron"}).table
+    two = {"ML09": "Ariège", "ML12": "Aveyron"}
+    t = build(values, cat, two, published(values, cat, two)).table
     assert "Forums emploi communs" in set(t["indicateur"])
     assert np.isin(["ML09", "ML12", REGION], t.loc[t["code"] == "forums_emploi", "ml_code"]).all()
 

@@ -166,3 +166,48 @@ def test_an_ended_period_is_frozen_in_the_next_publication(small_engine) -> None
             {"v": v2},
         ).scalar()
     assert frozen == v1
+
+
+def test_late_entries_in_the_current_year_never_show_as_a_small_difference(tmp_path) -> None:  # noqa: ANN001
+    """Publication-to-publication rule for the year in progress: two young people of Ariège entered late
+    for March 2010 (version 2), then one of Aveyron for June (version 3). Every cell published by two of
+    the three versions differs by 0 or by at least 5, so no pair of publications counts the late ones;
+    Ariège's March, moved by 2, stays hidden in version 3 although version 2 did not publish it."""
+    from lib.db.schema import Jeune
+    from lib.demo.load import load_demo
+
+    engine = get_engine(f"sqlite:///{tmp_path}/late.db")
+    load_demo(engine, settings(), n=400)
+    versions = [data_version(engine)]
+    build_publication(engine, versions[0])
+    for ml, day, n in (("ML09", "2010-03-15", 2), ("ML12", "2010-06-15", 1)):
+        with engine.begin() as conn:
+            model = conn.execute(select(Jeune).where(Jeune.ml_code == ml).limit(1)).mappings().one()
+            for k in range(n):
+                row = {**model, "pseudonyme": f"tardif-{ml}-{k}", "date_premier_accueil": pd.Timestamp(day)}
+                conn.execute(Jeune.__table__.insert().values({c: v for c, v in row.items() if c != "id"}))
+            versions.append(bump_version(conn, "modification", "test", f"{n} premier(s) accueil(s) en retard"))
+        build_publication(engine, versions[-1])
+
+    def cells(version: int) -> pd.DataFrame:
+        q = text(
+            "SELECT c.periode, c.niveau, c.code, c.dimension, c.modalite, c.valeur FROM publication_case c "
+            "JOIN publication_probleme p ON p.id = c.probleme_id "
+            "WHERE c.version = :v AND c.population = 'premiers_accueils' AND p.periode = '2010'"
+        )
+        with engine.connect() as conn:
+            return pd.DataFrame(conn.execute(q, {"v": version}).all())
+
+    key = ["periode", "niveau", "code", "dimension", "modalite"]
+    published = [cells(v) for v in versions]
+    for a, b in ((0, 1), (1, 2), (0, 2)):
+        both = published[a].merge(published[b], on=key, suffixes=("_a", "_b"))
+        assert len(both) > 1000
+        shown = both.dropna(subset=["valeur_a", "valeur_b"])
+        moved = (shown["valeur_b"] - shown["valeur_a"]).abs()
+        assert ((moved == 0) | (moved >= 5)).all(), (a, b, shown[(moved > 0) & (moved < 5)])
+        assert (moved == 0).mean() > 0.5  # what did not move stays as it was
+    for v in (1, 2):
+        c = published[v]
+        march = c[(c["niveau"] == "ml") & (c["code"] == "ML09") & (c["periode"] == "2010-03")]
+        assert len(march) == 1 and pd.isna(march["valeur"].iloc[0])  # moved by 2 since version 1

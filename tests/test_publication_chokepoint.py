@@ -1,7 +1,7 @@
-"""Who may call protect: lib/secret, lib/publication, and the modules whose tables are not in the plan yet.
+"""Who may call protect: lib/secret and lib/publication only.
 
-The pages and lib/ui read published cells (lib.publication.read). A module that protects counts
-on the fly is named below with what it still protects; the list may only shrink (issue 10).
+The pages, lib/ui, the bilans and the indicators read published cells (lib.publication.read):
+nothing outside the publication's build protects counts on the fly.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_IN_THE_PLAN_YET = {
-    "lib/partenariat/dashboard.py": "partenariat : indicateurs saisis qui comptent des personnes",
-}
 
 
 def protect_callers(root: Path = ROOT) -> set[str]:
@@ -31,13 +28,15 @@ def protect_callers(root: Path = ROOT) -> set[str]:
     return out
 
 
-def test_only_modules_outside_the_plan_protect_on_the_fly() -> None:
-    assert protect_callers() <= set(NOT_IN_THE_PLAN_YET)
+def test_nothing_outside_the_publication_protects_on_the_fly() -> None:
+    assert protect_callers() == set()
 
 
 def test_the_pages_of_the_plan_never_protect() -> None:
     callers = protect_callers()
     for rel in (
+        "lib/partenariat/dashboard.py",
+        "lib/ui/partenariat.py",
         "pages/explorateur.py",
         "pages/observation.py",
         "pages/accueil.py",

@@ -350,4 +350,7 @@ class PublicationCase(Base):
     modalite: Mapped[str] = mapped_column(String(120))
     valeur: Mapped[float | None] = mapped_column(Float)
     statut: Mapped[str] = mapped_column(String(10))  # publiée, primaire, secondaire
+    # The last value published for this cell, by this version or an earlier one: what the public knows
+    # of it (the next version is protected against it, lib/publication/suppress.py).
+    connue: Mapped[float | None] = mapped_column(Float)
     __table_args__ = (Index("ix_publication_case_lecture", "version", "population", "periode"),)

@@ -1,8 +1,8 @@
 """Entered values → one masked table of the quarterly review: value, target, status, trend.
 
-Indicators that count young people go through `protect` (per indicator and year, MLs ×
-quarters with the region as margin, so a hidden ML cannot be recomputed from the region
-or from the year's total); the others go through `declare_public` with the catalogue's
+Indicators that count young people are read from the publication of the data version
+(lib/publication/partenariat.py: per indicator and year, MLs × quarters and the region of each
+quarter, protected together); the others go through `declare_public` with the catalogue's
 stated reason. The rows are then stacked into one long table (indicateur × territoire ×
 trimestre) whose value columns are French text, ready for screen and export:
 
@@ -24,12 +24,15 @@ from sqlalchemy import Engine
 
 from lib import format as fr
 from lib.config import SecretRules
-from lib.db.engine import data_version, get_engine
+from lib.db.engine import get_engine
 from lib.partenariat import trimestres
 from lib.partenariat.catalogue import Catalogue, Indicateur, catalogue
 from lib.partenariat.status import Statut, atteinte, libelle, statut, tendance
 from lib.partenariat.store import active_values, ml_names
-from lib.secret import STATUS, TOTAL, MaskedTable, declare_public, protect
+from lib.publication import read
+from lib.secret import STATUS, MaskedTable, declare_public
+from lib.secret.published import STATUSES
+from lib.secret.rules import commentability_reasons, resolve
 
 REGION = "REGION"  # ml_code of the region's rows
 DIMS = ("indicateur", "territoire", "trimestre")
@@ -61,6 +64,10 @@ NOTE_SECRET = (
     "Indicateurs qui dénombrent des jeunes : secret statistique appliqué (« s »). Les autres (réunions, "
     "agents, offres, actions, délais) ne dénombrent aucun jeune et sont montrés tels quels."
 )
+NOTE_REMPLACEES = (
+    "Les valeurs remplacées d'un indicateur qui dénombre des jeunes ne sont pas diffusées : l'écart entre "
+    "deux saisies pourrait dénombrer moins de 5 jeunes."
+)
 DASH = "—"
 
 
@@ -90,21 +97,28 @@ def _grid(ml_codes: list[str], quarters: list[str], entered: pd.Series) -> pd.Da
     return frame
 
 
-def _protected_rows(ind: Indicateur, entered: pd.Series, ml_codes, quarters, rules) -> pd.DataFrame:  # noqa: ANN001
-    """Counts of young people: protect per year, MLs × quarters, the ML margin being the region."""
-    parts = []
-    for _, year_quarters in pd.Series(quarters).groupby([trimestres.parse(t)[0] for t in quarters]):
-        grid = _grid(ml_codes, list(year_quarters), entered)
-        # A missing entry counts 0 in the region's sum; its row is flagged "Pas de valeur" afterwards.
-        grid["valeur"] = grid["valeur"].fillna(0.0)
-        masked = protect(grid, ["ml_code", "trimestre"], count="valeur", rules=rules)
-        t = masked.table[masked.table["trimestre"] != TOTAL].copy()
-        # Rules 2 and 3 judge the whole year's table: carried to each of its rows.
-        t["commentable"] = masked.commentable
-        parts.append(t)
-    out = pd.concat(parts, ignore_index=True)
-    out["ml_code"] = out["ml_code"].replace({TOTAL: REGION})
-    return out[["ml_code", "trimestre", "valeur", STATUS, "commentable"]]
+def _published_rows(ind: Indicateur, published: pd.DataFrame, ml_codes, quarters, rules) -> pd.DataFrame:  # noqa: ANN001
+    """Counts of young people: the stored cells of the publication, a cell missing from it hidden."""
+    mine = published[published["modalite"] == ind.code]
+    mine = mine.assign(ml_code=np.where(mine["niveau"] == "region", REGION, mine["code"]))
+    idx = pd.MultiIndex.from_product([[*ml_codes, REGION], quarters], names=["ml_code", "trimestre"])
+    cells = mine.set_index(["ml_code", "periode"]).reindex(idx)
+    out = pd.DataFrame(index=idx).reset_index()
+    status = cells["statut"].map(STATUSES).fillna("secondary").to_numpy()
+    out["valeur"] = np.where(status == "ok", cells["valeur"].to_numpy(dtype=float), np.nan)
+    out[STATUS] = status
+    # Rules 2 and 3 judge each year's table (a hidden cell may count fewer than 30): carried to its rows.
+    year = out["trimestre"].map(lambda t: trimestres.parse(t)[0])
+    out["commentable"] = year.map({y: _commentable(g, rules) for y, g in out.groupby(year)})
+    return out
+
+
+def _commentable(year: pd.DataFrame, rules: SecretRules | None) -> bool:
+    if (year[STATUS] != "ok").any():
+        return False
+    is_region = year["ml_code"] == REGION
+    region_total = float(year.loc[is_region, "valeur"].sum())
+    return not commentability_reasons(year.loc[~is_region, "valeur"].to_numpy(), region_total, resolve(rules))
 
 
 def _public_rows(ind: Indicateur, entered: pd.Series, ml_codes, quarters) -> pd.DataFrame:  # noqa: ANN001
@@ -123,6 +137,7 @@ def _public_rows(ind: Indicateur, entered: pd.Series, ml_codes, quarters) -> pd.
 def indicator_rows(
     ind: Indicateur,
     values: pd.DataFrame,
+    published: pd.DataFrame,
     ml_codes: list[str],
     quarters: list[str],
     seuil_proche: float = 0.9,
@@ -136,7 +151,7 @@ def indicator_rows(
     entered = mine.set_index(["ml_code", "trimestre"])["valeur"].astype(float)
     entered = entered[~entered.index.duplicated(keep="last")]
     if ind.compte_jeunes:
-        rows = _protected_rows(ind, entered, ml_codes, due, rules)
+        rows = _published_rows(ind, published, ml_codes, due, rules)
     else:
         rows = _public_rows(ind, entered, ml_codes, due)
     present = pd.Series(True, index=entered.index).reindex(pd.MultiIndex.from_frame(rows[["ml_code", "trimestre"]]))
@@ -177,13 +192,17 @@ def build(
     values: pd.DataFrame,
     cat: Catalogue,
     mls: Mapping[str, str],
+    published: pd.DataFrame,
     region_label: str = "Région",
     rules: SecretRules | None = None,
 ) -> MaskedTable:
-    """The quarterly review table: every indicator × (each ML + the region) × every quarter entered."""
+    """The quarterly review table: every indicator × (each ML + the region) × every quarter entered.
+
+    published: the publication's partnership cells (read.partnership_cells), the only source of the
+    counts of young people shown."""
     ml_codes = list(mls)
     quarters = sorted({trimestres.normalize(t) for t in values["trimestre"]}) if len(values) else []
-    frames = [indicator_rows(ind, values, ml_codes, quarters, cat.seuil_proche, rules) for ind in cat]
+    frames = [indicator_rows(ind, values, published, ml_codes, quarters, cat.seuil_proche, rules) for ind in cat]
     frames = [f for f in frames if len(f)]
     columns = [*DIMS, *VALUE_COLUMNS, STATUS, *EXTRA_COLUMNS]
     if not frames:
@@ -278,14 +297,14 @@ def _masked(
 @lru_cache(maxsize=4)
 def _cached(url: str, version: int, cat: Catalogue, region_label: str) -> MaskedTable:
     engine = get_engine(url)
-    return build(active_values(engine), cat, ml_names(engine), region_label)
+    return build(active_values(engine), cat, ml_names(engine), read.partnership_cells(engine), region_label)
 
 
 def tableau(engine: Engine | None = None, region_label: str = "Région") -> MaskedTable:
     """The review table of the current data, rebuilt only when the data version or the catalogue changes."""
     engine = engine or get_engine()
     url = engine.url.render_as_string(hide_password=False)
-    return _cached(url, data_version(engine), catalogue(), region_label)
+    return _cached(url, read.ensure(engine), catalogue(), region_label)
 
 
 def select(masked: MaskedTable, **equal: str) -> MaskedTable:
@@ -299,8 +318,10 @@ def select(masked: MaskedTable, **equal: str) -> MaskedTable:
     return dataclasses.replace(masked, table=table, commentable=not reasons, reasons=reasons)
 
 
-def history_table(versions: pd.DataFrame, ind: Indicateur, rules: SecretRules | None = None) -> MaskedTable:
-    """Every version of one value (store.history), each masked like the value itself would be."""
+def history_table(versions: pd.DataFrame, ind: Indicateur, shown: float | None = None) -> MaskedTable:
+    """Every version of one value (store.history). For a count of young people, the version in force
+    shows what the review table shows (`shown`, None where it is hidden) and a replaced version shows
+    nothing: two entries of the same count would give their difference, perhaps 1 to 4 young people."""
     frame = pd.DataFrame(
         {
             "version": [str(i) for i in range(1, len(versions) + 1)],
@@ -315,17 +336,17 @@ def history_table(versions: pd.DataFrame, ind: Indicateur, rules: SecretRules | 
         frame["valeur"] = [fmt_valeur(v, ind) for v in versions["valeur"]]
         masked = declare_public(frame, dims, ["valeur"], ind.motif_public)
         return dataclasses.replace(masked, labels=labels)
-    # Each version alone is a one-cell table: rule 1 applies to it as to any count of young people.
-    shown = [protect(pd.DataFrame({"n": [float(v)]}), [], rules=rules).table.iloc[0] for v in versions["valeur"]]
-    frame["valeur"] = pd.Series([fmt_valeur(c["n"], ind) if c[STATUS] == "ok" else np.nan for c in shown], dtype=object)
-    frame[STATUS] = [c[STATUS] for c in shown]
+    visible = shown is not None and not pd.isna(shown)
+    in_force = versions["actif"].astype(bool).to_numpy() & visible
+    frame["valeur"] = pd.Series([fmt_valeur(shown, ind) if k else np.nan for k in in_force], dtype=object)
+    frame[STATUS] = np.where(in_force, "ok", "secondary")
     return MaskedTable(
         table=frame,
         dims=tuple(dims),
         count="valeur",
         value_columns=("valeur",),
         commentable=True,
-        notes=(NOTE_SECRET,),
+        notes=(NOTE_SECRET, NOTE_REMPLACEES),
         labels=labels,
         categories={d: tuple(frame[d]) for d in dims},
     )

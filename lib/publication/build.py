@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import threading
 import time
@@ -22,10 +23,13 @@ from lib.config import settings
 from lib.db.schema import PublicationCase, PublicationEtat, PublicationProbleme
 from lib.indicators import observation as obs
 from lib.indicators.data import Warehouse, read_warehouse
-from lib.publication.model import Spec, build_problem
+from lib.partenariat.catalogue import catalogue
+from lib.partenariat.store import active_values
+from lib.publication import partenariat
+from lib.publication.model import Problem, Spec, build_problem
 from lib.publication.plan import Plan, Population, plan
 from lib.publication.records import records
-from lib.publication.suppress import protect_problem
+from lib.publication.suppress import protected_cells
 from lib.publication.territory import build_territory
 
 READY, RUNNING, FAILED = "prête", "en cours", "échec"
@@ -123,6 +127,7 @@ def _build(engine: Engine, version: int) -> dict:
     territory = build_territory(w, rules.population_commune_min, cfg.region_code, cfg.region_nom)
     data_end = obs.data_end(w).date()
     frozen = _frozen_source(engine, version)
+    fingerprint = _fingerprint(w, cfg.region_code, cfg.region_nom)
     cot = cfg.cotraitance  # the co-traitance populations depend on these two settings
     rules_json = json.dumps(
         {
@@ -139,50 +144,107 @@ def _build(engine: Engine, version: int) -> dict:
         for p in pl.populations.values():
             for year in years(w):
                 for spec in specs(p, pl, year):
-                    source = frozen.get((p.key, spec.key)) if frozen and spec.end < frozen["fin"] else None
+                    # unchanged records (a partnership entry, a validation): every problem is the previous one
+                    kept = frozen and (spec.end < frozen["fin"] or frozen["empreinte"] == fingerprint)
+                    source = frozen.get((p.key, spec.key)) if kept else None
                     if source is not None and frozen["regles"] == rules_json:
                         _copy(conn, source, version)
                         totals["figees"] += 1
                         continue
-                    t0 = time.perf_counter()
                     problem = build_problem(spec, territory, records(w, p.key, spec.start, spec.end, spec.attributes))
-                    pattern = protect_problem(problem, rules)
-                    cells = problem.cells.assign(
-                        valeur=np.where(pattern.hidden, None, problem.cells["valeur"].astype(object)),
-                        statut=np.select([pattern.primary, pattern.hidden], ["primaire", "secondaire"], "publiée"),
-                    )
-                    units = problem.inner[: len(territory.units)]
-                    finest = spec.levels[0]  # people hidden, counted on the finest published territories
-                    unit_cells = cells["niveau"].eq(finest) & cells["periode"].eq(spec.key) & cells["dimension"].eq("")
-                    hidden_people = int(problem.cells.loc[unit_cells & pattern.hidden, "valeur"].sum())
-                    pid = conn.execute(
-                        insert(PublicationProbleme).values(
-                            version=version,
-                            population=p.key,
-                            periode=spec.key,
-                            cases=len(cells),
-                            primaires=int(pattern.primary.sum()),
-                            secondaires=int((pattern.hidden & ~pattern.primary).sum()),
-                            personnes=int(units.sum()),
-                            personnes_masquees=hidden_people,
-                            secondes=time.perf_counter() - t0,
-                            regles=rules_json,
-                        )
-                    ).inserted_primary_key[0]
-                    _store(conn, cells, pid, version, p.key)
-                    totals["problemes"] += 1
-                    totals["cases"] += len(cells)
-                    totals["primaires"] += int(pattern.primary.sum())
-                    totals["secondaires"] += int((pattern.hidden & ~pattern.primary).sum())
-    return {**totals, "secondes": round(time.perf_counter() - started, 2), "fin_donnees": data_end}
+                    before = _previous(conn, frozen.get("version"), problem)
+                    _protect_and_store(conn, problem, before, version, rules_json, totals, len(territory.units))
+        # partnership counts: entered by the MLs, protected with the rest of the version (partenariat.py)
+        for _, problem in partenariat.problems(active_values(engine), catalogue(), territory):
+            before = _previous(conn, frozen.get("version"), problem)
+            _protect_and_store(conn, problem, before, version, rules_json, totals, None)
+    seconds = round(time.perf_counter() - started, 2)
+    return {**totals, "secondes": seconds, "fin_donnees": data_end, "empreinte": fingerprint}
+
+
+def _fingerprint(w: Warehouse, *names: str) -> str:
+    """Digest of everything the records' problems are built from: the warehouse's tables and names."""
+    h = hashlib.sha256("|".join(names).encode())
+    for f in dataclasses.fields(w):
+        frame = getattr(w, f.name)
+        if isinstance(frame, pd.DataFrame):
+            h.update(f.name.encode() + ",".join(map(str, frame.columns)).encode())
+            h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+KEY = ["periode", "niveau", "code", "dimension", "modalite"]  # a cell's identity within a problem
+
+
+def _previous(conn, version: int | None, problem: Problem) -> np.ndarray | None:  # noqa: ANN001
+    """Each cell's last published value (in the previous publication or before it), NaN where none."""
+    if version is None:
+        return None
+    ids = select(PublicationProbleme.id).where(
+        PublicationProbleme.version == version,
+        PublicationProbleme.population == problem.spec.population,
+        PublicationProbleme.periode == problem.spec.key,
+    )
+    cols = [getattr(PublicationCase, k) for k in KEY]
+    q = select(*cols, PublicationCase.connue).where(
+        PublicationCase.probleme_id.in_(ids), PublicationCase.connue.is_not(None)
+    )
+    before = pd.DataFrame(conn.execute(q).all(), columns=[*KEY, "connue"])
+    if before.empty:
+        return None
+    aligned = problem.cells[KEY].astype(str).merge(before.astype({k: str for k in KEY}), on=KEY, how="left")
+    return pd.to_numeric(aligned["connue"], errors="coerce").to_numpy(dtype=float)
+
+
+def _protect_and_store(
+    conn,  # noqa: ANN001
+    problem: Problem,
+    before: np.ndarray | None,
+    version: int,
+    regles: str,
+    totals: dict,
+    n_units: int | None,
+) -> None:
+    """before: the previous publication's values (see suppress.protect_problem); n_units: the inner
+    cells that count each person once (the territorial units; None: all)."""
+    t0 = time.perf_counter()
+    spec = problem.spec
+    cells, pattern = protected_cells(problem, settings().secret, before)
+    finest = cells["niveau"].eq(spec.levels[0])  # people hidden, counted on the finest published territories
+    if n_units is not None:  # the year's territorial cells, not its months or attributes
+        finest &= cells["periode"].eq(spec.key) & cells["dimension"].eq("")
+    primaires, secondaires = int(pattern.primary.sum()), int((pattern.hidden & ~pattern.primary).sum())
+    pid = conn.execute(
+        insert(PublicationProbleme).values(
+            version=version,
+            population=spec.population,
+            periode=spec.key,
+            cases=len(cells),
+            primaires=primaires,
+            secondaires=secondaires,
+            personnes=int(problem.inner[:n_units].sum()),
+            personnes_masquees=int(problem.cells.loc[finest & pattern.hidden, "valeur"].sum()),
+            secondes=time.perf_counter() - t0,
+            regles=regles,
+        )
+    ).inserted_primary_key[0]
+    known = np.where(pattern.hidden, np.nan, problem.cells["valeur"].to_numpy(dtype=float))
+    if before is not None:  # a hidden cell published before: the public still knows that value
+        known = np.where(pattern.hidden, before, known)
+    _store(conn, cells.assign(connue=known), pid, version, spec.population)
+    totals["problemes"] += 1
+    totals["cases"] += len(cells)
+    totals["primaires"] += primaires
+    totals["secondaires"] += secondaires
 
 
 def _store(conn, cells: pd.DataFrame, pid: int, version: int, population: str) -> None:  # noqa: ANN001
     frame = cells[["periode", "niveau", "code", "libelle", "ml", "bassin", "departement", "dimension", "modalite"]]
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for row, v, s in zip(rows, cells["valeur"], cells["statut"], strict=True):
+    for row, v, s, k in zip(rows, cells["valeur"], cells["statut"], cells["connue"], strict=True):
         row.update(probleme_id=pid, version=version, population=population, statut=s)
         row["valeur"] = None if v is None else float(v)
+        row["connue"] = None if np.isnan(k) else float(k)
     conn.execute(insert(PublicationCase), rows)
 
 
@@ -190,7 +252,7 @@ def _frozen_source(engine: Engine, version: int) -> dict:
     """The latest earlier ready publication: its problems by (population, period), its data end and rules."""
     with engine.connect() as conn:
         prev = conn.execute(
-            select(PublicationEtat.version, PublicationEtat.fin_donnees)
+            select(PublicationEtat.version, PublicationEtat.fin_donnees, PublicationEtat.resume)
             .where(PublicationEtat.version < version, PublicationEtat.statut == READY)
             .order_by(PublicationEtat.version.desc())
             .limit(1)
@@ -202,6 +264,8 @@ def _frozen_source(engine: Engine, version: int) -> dict:
         return {}
     out: dict = {(r.population, r.periode): r for r in problems}
     out["fin"] = prev.fin_donnees
+    out["version"] = prev.version
+    out["empreinte"] = json.loads(prev.resume or "{}").get("empreinte")
     out["regles"] = problems[0].regles
     return out
 
@@ -216,6 +280,7 @@ def _copy(conn, source, version: int) -> None:  # noqa: ANN001 (a PublicationPro
     ).inserted_primary_key[0]
     rows = conn.execute(select(PublicationCase).where(PublicationCase.probleme_id == source.id)).all()
     keep = ("periode", "niveau", "code", "libelle", "ml", "bassin", "departement", "dimension", "modalite", "valeur")
+    keep += ("connue",)
     payload = [
         {
             **{k: getattr(r, k) for k in keep},

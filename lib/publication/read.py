@@ -22,6 +22,7 @@ from lib.indicators import observation as obs
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
 from lib.indicators.series import month_label
+from lib.publication import partenariat
 from lib.publication.plan import plan
 from lib.secret import MaskedTable, small_selection_message
 from lib.secret.masked import STATUS, TOTAL
@@ -82,18 +83,15 @@ def scope_cell(scope: Scope) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=512)
-def _cells(url: str, engine: Engine, version: int, population: str, periode: str) -> pd.DataFrame:
+def _cells(url: str, engine: Engine, version: int, population: str, periode: str | None) -> pd.DataFrame:
     cols = [getattr(PublicationCase, c) for c in ("niveau", "code", "libelle", "ml", "bassin", "departement")]
     cols += [PublicationCase.dimension, PublicationCase.modalite, PublicationCase.valeur, PublicationCase.statut]
-    q = (
-        select(*cols)
-        .where(
-            PublicationCase.version == version,
-            PublicationCase.population == population,
-            PublicationCase.periode == periode,
-        )
-        .order_by(PublicationCase.id)
-    )
+    where = [PublicationCase.version == version, PublicationCase.population == population]
+    if periode is None:  # every period of the population
+        cols.append(PublicationCase.periode)
+    else:
+        where.append(PublicationCase.periode == periode)
+    q = select(*cols).where(*where).order_by(PublicationCase.id)
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(q).all(), columns=[c.key for c in cols])
 
@@ -101,6 +99,12 @@ def _cells(url: str, engine: Engine, version: int, population: str, periode: str
 def cells(engine: Engine, population: str, periode: str) -> pd.DataFrame:
     version = ensure(engine)
     return _cells(engine.url.render_as_string(hide_password=False), engine, version, population, periode)
+
+
+def partnership_cells(engine: Engine) -> pd.DataFrame:
+    """Every published cell of the partnership counts (lib/publication/partenariat.py), all quarters."""
+    version = ensure(engine)
+    return _cells(engine.url.render_as_string(hide_password=False), engine, version, partenariat.POPULATION, None)
 
 
 def _within(c: pd.DataFrame, scope: Scope) -> pd.Series:

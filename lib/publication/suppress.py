@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 from lib.config import SecretRules
@@ -48,8 +49,12 @@ def primaries(problem: Problem, rules: SecretRules) -> tuple[np.ndarray, np.ndar
     return rule1 | small_territory, floor
 
 
-def gauss_secondaries(a: np.ndarray, links: np.ndarray, values: np.ndarray, primary: np.ndarray) -> np.ndarray:
-    """Hidden mask such that no primary row of `a` is in the span of the published rows and `links`."""
+def gauss_secondaries(
+    a: np.ndarray, links: np.ndarray, values: np.ndarray, primary: np.ndarray, known: np.ndarray | None = None
+) -> np.ndarray:
+    """Hidden mask such that no primary row of `a` is in the span of the published rows and `links`.
+    known: cells the public knows already (published before, unchanged): published first, never hidden."""
+    known = np.zeros(len(values), dtype=bool) if known is None else known & ~primary
     n = a.shape[1]
     basis = np.zeros((0, n))
 
@@ -69,11 +74,11 @@ def gauss_secondaries(a: np.ndarray, links: np.ndarray, values: np.ndarray, prim
     for row in links:
         add(row)
     hidden = primary.copy()
-    order = [i for i in np.flatnonzero(~primary & (values == 0))]  # zeros are always shown
-    order += [
-        int(i)
-        for i in np.flatnonzero(~primary & (values > 0))[np.argsort(-values[~primary & (values > 0)], kind="stable")]
-    ]
+    free = ~primary & ~known
+    order = [int(i) for i in np.flatnonzero(known)]
+    order += [int(i) for i in np.flatnonzero(free & (values == 0))]  # zeros are always shown
+    positive = np.flatnonzero(free & (values > 0))
+    order += [int(i) for i in positive[np.argsort(-values[positive], kind="stable")]]
     prim_rows = np.flatnonzero(primary)
     res = np.array([residual(a[p]) for p in prim_rows]).reshape(len(prim_rows), n)
     for i in order:
@@ -83,7 +88,7 @@ def gauss_secondaries(a: np.ndarray, links: np.ndarray, values: np.ndarray, prim
             continue  # determined by what is published already: publishing it tells nothing
         q = r / norm
         new = res - np.outer(res @ q, q)
-        if values[i] > 0 and len(new) and (np.linalg.norm(new, axis=1) <= TOL * 10).any():
+        if values[i] > 0 and not known[i] and len(new) and (np.linalg.norm(new, axis=1) <= TOL * 10).any():
             hidden[i] = True
             continue
         basis = np.vstack([basis, q])
@@ -130,10 +135,20 @@ class Attacker:
         return out[0], out[1], self.published_rows[binding]
 
 
-def protect_problem(problem: Problem, rules: SecretRules) -> Pattern:
+def protect_problem(problem: Problem, rules: SecretRules, previous: np.ndarray | None = None) -> Pattern:
+    """previous: each cell's value in the previous publication, NaN where it was not published.
+    Such a cell left unchanged is known: it stays published and protects nothing. One that moved by
+    1 to 4 (late entries, a correction) is primary: the two publications would give that small group.
+    A hidden cell published before is at least its lower value of the two for the attacker."""
     values = problem.cells["valeur"].to_numpy(dtype=float)
     primary, floor = primaries(problem, rules)
-    hidden = gauss_secondaries(problem.matrix.toarray(), problem.links.toarray(), values, primary)
+    before = np.full(len(values), np.nan) if previous is None else np.asarray(previous, dtype=float)
+    seen = np.isfinite(before)
+    moved = np.abs(values - np.where(seen, before, values))
+    primary |= seen & (moved > 0) & (moved < rules.seuil_diffusion)
+    known = seen & (moved == 0)
+    floor = np.minimum(np.where(seen, np.maximum(floor, np.minimum(before, values)), floor), values)
+    hidden = gauss_secondaries(problem.matrix.toarray(), problem.links.toarray(), values, primary, known)
     width = rules.seuil_diffusion - 1e-6
 
     def attacker(mask: np.ndarray) -> Attacker:
@@ -152,7 +167,8 @@ def protect_problem(problem: Problem, rules: SecretRules) -> Pattern:
             if hi - lo >= width:
                 continue
             failed.append(p)
-            candidates = sorted((int(b) for b in binding if values[b] > 0 and not hidden[b]), key=lambda b: values[b])
+            free = (int(b) for b in binding if values[b] > 0 and not hidden[b] and not known[b])
+            candidates = sorted(free, key=lambda b: values[b])
             chosen = None
             for b in candidates[:TRIALS]:  # the smallest binding cell whose hiding widens the range
                 trial = hidden.copy()
@@ -186,3 +202,15 @@ TRIALS = 8
 
 def _width(bounds: tuple[float, float, np.ndarray]) -> float:
     return bounds[1] - bounds[0]
+
+
+def protected_cells(
+    problem: Problem, rules: SecretRules, previous: np.ndarray | None = None
+) -> tuple[pd.DataFrame, Pattern]:
+    """The problem's cells as stored: valeur None where hidden, statut publiée / primaire / secondaire."""
+    pattern = protect_problem(problem, rules, previous)
+    cells = problem.cells.assign(
+        valeur=np.where(pattern.hidden, None, problem.cells["valeur"].astype(object)),
+        statut=np.select([pattern.primary, pattern.hidden], ["primaire", "secondaire"], "publiée"),
+    )
+    return cells, pattern

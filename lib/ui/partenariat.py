@@ -341,7 +341,7 @@ def entry_panel(engine: Engine, cat: Catalogue, masked: MaskedTable, mls: Mappin
     st.divider()
     _comment_form(engine, mls, quarters, default, user)
     st.divider()
-    _history(engine, cat, mls, quarters, default)
+    _history(engine, cat, masked, mls, quarters, default)
 
 
 def _entry_quarters(masked: MaskedTable) -> tuple[list[str], int]:
@@ -471,7 +471,9 @@ def _comment_form(engine: Engine, mls: Mapping[str, str], quarters: list[str], d
         st.success(f"Commentaire enregistré pour {options[target]}, {trimestres.label(quarter)}.")
 
 
-def _history(engine: Engine, cat: Catalogue, mls: Mapping[str, str], quarters: list[str], default: int) -> None:
+def _history(
+    engine: Engine, cat: Catalogue, review: MaskedTable, mls: Mapping[str, str], quarters: list[str], default: int
+) -> None:
     st.subheader("Historique d'une valeur")
     c1, c2, c3 = st.columns([3, 2, 1])
     code = c1.selectbox("Indicateur", list(cat.codes), format_func=lambda c: cat[c].libelle, key="pk_hist_ind")
@@ -481,7 +483,10 @@ def _history(engine: Engine, cat: Catalogue, mls: Mapping[str, str], quarters: l
     if versions.empty:
         st.caption("Aucune valeur saisie pour cet indicateur, cette mission locale et ce trimestre.")
         return
-    masked = dashboard.history_table(versions, cat[code])
+    t = review.table
+    cell = t.loc[(t["code"] == code) & (t["ml_code"] == ml) & (t["trimestre"] == quarter), "valeur_num"]
+    shown = cell.iloc[0] if len(cell) and pd.notna(cell.iloc[0]) else None  # what the review table shows
+    masked = dashboard.history_table(versions, cat[code], shown)
     title = f"Versions : {cat[code].libelle} — {mls.get(ml, ml)}, {trimestres.label(quarter)}"
     history_table(masked, title, key="pk_hist")
 
