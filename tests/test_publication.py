@@ -71,7 +71,7 @@ def test_co_traitance_months_quarters_and_year_to_date_are_protected_together(sm
     """Affectations by month, quarter and 1 January → end of each month, by ML, département and region:
     one problem, so no year-to-date minus another gives a month's hidden count."""
     frame, cells = stored_cells(small_engine, data_version(small_engine), "cotraitance_affectation", "2010")
-    assert frame["periode"].str.contains("cumul").any()
+    assert frame["periode"].str.contains("-C").any()  # year-to-date keys, "2010-C05"
     bounds = ranges(ppae_people(small_engine, "affectation", "2010-01-01", "2010-12-31"), cells)
     width = np.array([hi - lo for lo, hi in bounds])
     hidden = frame["statut"].ne("publiée").to_numpy()
