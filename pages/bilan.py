@@ -7,6 +7,7 @@ import streamlit as st
 from lib.indicators.data import warehouse
 from lib.indicators.periods import make_period
 from lib.indicators.scope import LEVELS, Scope
+from lib.publication.build import offered_years
 from lib.ui import bilan as ui
 from lib.ui import observation as view
 from lib.ui.boot import via_app
@@ -25,7 +26,7 @@ st.markdown(
     ),
     unsafe_allow_html=True,
 )
-years = sorted(int(y) for y in w.jeunes["date_premier_accueil"].dt.year.dropna().unique() if y >= 2009)
+years = offered_years(w)
 c1, c2, c3 = st.columns(3)
 kind = c1.radio("Bilan", ["annee", "trimestre"], format_func={"annee": "Annuel", "trimestre": "Trimestriel"}.get,
                 horizontal=True, key="bilan_type")  # fmt: skip

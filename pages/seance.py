@@ -8,6 +8,7 @@ from lib.bilan.seance import ECRANS
 from lib.indicators.data import warehouse
 from lib.indicators.periods import make_period
 from lib.indicators.scope import LEVELS, Scope
+from lib.publication.build import offered_years
 from lib.ui import seance as ui
 from lib.ui.boot import via_app
 from lib.ui.filters import territory_options
@@ -27,7 +28,7 @@ if chosen is None:  # choose once; the period then stays fixed for the whole seq
         ),
         unsafe_allow_html=True,
     )
-    years = sorted(int(y) for y in w.jeunes["date_premier_accueil"].dt.year.dropna().unique() if y >= 2009)
+    years = offered_years(w)
     c1, c2, c3 = st.columns(3)
     kind = c1.radio("Période", ["annee", "trimestre"], format_func={"annee": "Année", "trimestre": "Trimestre"}.get,
                     horizontal=True, key="seance_type")  # fmt: skip

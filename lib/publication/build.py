@@ -75,6 +75,11 @@ def years(w: Warehouse) -> list[int]:
     return list(range(shown[0] - 1, shown[-1] + 1)) if shown else []
 
 
+def offered_years(w: Warehouse) -> list[int]:
+    """The years the pages offer: those of the publication but the first, built for the evolutions only."""
+    return years(w)[1:]
+
+
 def build_publication(engine: Engine, version: int) -> None:
     """Build and store the publication of `version` unless it is ready or being built."""
     with _lock:

@@ -60,7 +60,7 @@ def budget_panel(masked: MaskedTable, phrase: str) -> None:
     c3.metric(masked.label("part"), formats.pourcent(row["part"], 2), border=True)
     st.markdown(explain(phrase), unsafe_allow_html=True)
     if pd.notna(row["part"]):
-        render.plot(band_figure(row))
+        render.plot(band_figure(row), masked)
 
 
 def band_figure(row: pd.Series) -> go.Figure:
@@ -95,6 +95,7 @@ def band_figure(row: pd.Series) -> go.Figure:
 
 def table(masked: MaskedTable, title: str, key: str) -> None:
     """A programme table, French amounts, its downloads (same table as CSV / Excel)."""
+    render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     shown = frame(masked)
     st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown))
@@ -130,7 +131,7 @@ def missions_chart(masked: MaskedTable, title: str) -> None:
         legend={"orientation": "h", "y": -0.15},
         font={"size": 14},
     )
-    render.plot(fig)
+    render.plot(fig, masked)
 
 
 def action_details(p: Programme) -> None:

@@ -279,8 +279,7 @@ def tableau_croise(
     dimensions fixed by `filtre` (e.g. {"Résidence en QPV / ZUS": "Total"}); hidden cells
     as "s"; shows the last value column (a share in %, when one was derived). The
     downloads carry the whole masked table with its notes (lib.export.tables)."""
-    if not isinstance(masked, MaskedTable):
-        raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
+    render.require_masked(masked)
     filtre = dict(filtre or {})
     if set(masked.dims) != {lignes, colonnes, *filtre}:
         raise ValueError(f"tableau croisé : dimensions attendues {lignes}, {colonnes} (+ {', '.join(filtre)})")

@@ -256,7 +256,7 @@ def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: 
     )
     fig.update_xaxes(tickangle=-30)  # ten ML names side by side: slanted rather than cut
     render.badge(realisation)
-    render.plot(fig)
+    render.plot(fig, realisation)
     if hidden:
         st.caption(f"{hidden} mission(s) locale(s) non représentée(s) : secret statistique.")
 

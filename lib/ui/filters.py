@@ -22,6 +22,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from lib.indicators.data import Warehouse
 from lib.indicators.periods import KINDS, MOIS, Period, make_period
 from lib.indicators.scope import LEVEL_COLUMN, LEVELS, Scope
+from lib.publication.build import offered_years
 from lib.ui.boot import LINK
 from lib.ui.glossary import help_for
 
@@ -107,8 +108,7 @@ def scope_selector(w: Warehouse) -> Scope:
 
 
 def period_selector(w: Warehouse) -> Period:
-    years = sorted(w.jeunes["date_premier_accueil"].dt.year.unique().tolist())
-    years = [int(y) for y in years if y >= 2009] or [int(y) for y in years]
+    years = offered_years(w)
     kinds = list(KINDS)
     keep("periode_type", kinds, "annee")  # the year by default: what the comité reviews
     kind = st.sidebar.selectbox("Période", kinds, format_func=KINDS.get, key="periode_type")

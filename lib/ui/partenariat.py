@@ -276,7 +276,7 @@ def trend_chart(masked: MaskedTable, title: str) -> None:
         legend={"orientation": "h", "y": -0.2},
     )
     render.badge(masked)
-    render.plot(fig)
+    render.plot(fig, masked)
     gaps = int(hidden_or_missing.sum())
     if gaps:
         st.caption(f"{gaps} trimestre(s) sans point : valeur non saisie ou cachée par le secret statistique.")

@@ -260,7 +260,7 @@ def _finish(
     if percent:
         fig.update_yaxes(tickformat=".0%")
     badge(masked)
-    plot(fig)
+    plot(fig, masked)
     if hidden:
         st.caption(f"{hidden} valeur(s) non représentée(s) : secret statistique.")
 
@@ -280,6 +280,8 @@ def french_axes(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def plot(fig: go.Figure) -> None:
-    """Every chart of the app goes on screen through here (French axes, no English toolbar)."""
+def plot(fig: go.Figure, source: MaskedTable) -> None:
+    """Every chart of the app goes on screen through here (French axes, no English toolbar),
+    with the masked table it was drawn from."""
+    require_masked(source)
     st.plotly_chart(french_axes(fig), width="stretch", config={"displaylogo": False, "displayModeBar": False})
