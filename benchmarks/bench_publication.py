@@ -1,9 +1,9 @@
 """Build time and suppression of the joint publication, beside today's table-by-table protection.
 
-python benchmarks/bench_publication.py [30000 300000]  → section « Publication protégée » of BENCHMARKS.md
+python benchmarks/bench_publication.py [30000 300000 1200000]  → section « Publication protégée » of BENCHMARKS.md
 
 One child process per size, each on its own demo database /tmp/obs_bench_pub_<size>.db.
-For each size: the build of every problem (5 populations × 3 years), its primary and secondary
+For each size: the build of every problem (every population of the plan, 3 years), its primary and secondary
 cells, the share of people hidden (people in hidden commune-level cells of the year problems,
 over all people of those problems), the peak memory; and, for premiers accueils 2010 on the
 same crossings, what protecting each table on its own (lib.secret.protect) hides.
@@ -104,10 +104,11 @@ def separate_tables(engine) -> list[int]:  # noqa: ANN001
 def main(sizes: list[int]) -> None:
     results = run_children(__file__, sizes)
     lines = [
-        "Machine : x86_64, 2 cœurs partagés avec d'autres tâches pendant la mesure. Commande : "
-        "`python benchmarks/bench_publication.py 30000 300000`. Une construction complète : 5 populations × "
-        "3 années (2008-2010), mois, trimestres et année ; chaque problème protégé en une fois "
-        "(élimination de Gauss puis attaquant LP).",
+        "Machine : x86_64, 2 cœurs. Commande : `python benchmarks/bench_publication.py 30000 300000 1200000`. "
+        "Une construction complète : toutes les populations de `publication.toml` et les indicateurs de "
+        "partenariat, années 2008 à 2010 (mois, trimestres, cumuls et année), chaque problème protégé en une fois "
+        "(élimination de Gauss puis attaquant LP). « Personnes masquées » : dans les cases territoriales les plus "
+        "fines masquées des problèmes annuels, sur toutes les personnes de ces problèmes.",
         "",
         "| jeunes | problèmes | cases | primaires | secondaires | personnes masquées (année, communes) "
         "| construction (s) | problème le plus long (s) | mémoire max (Mio) |",

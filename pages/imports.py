@@ -99,8 +99,3 @@ if admin is not None:
             _publier()
         except ImportErrorFr as exc:
             st.error(exc.message)
-    if st.session_state.get(VERSION_AFFICHEE):
-        st.warning(f"L'application montre la version {st.session_state[VERSION_AFFICHEE]}, pas celle en service.")
-        if st.button("Revenir à la version en service", key="imp_revenir"):
-            st.session_state.pop(VERSION_AFFICHEE, None)
-            st.rerun()

@@ -11,7 +11,7 @@ import pytest
 import lib.config
 import lib.db.engine
 from lib.auth import User
-from lib.db.engine import bump_version, data_version, make_engine
+from lib.db.engine import bump_version, data_version, make_engine, version_tables
 from lib.indicators.data import VERSION_AFFICHEE
 from tests.apptest_pages import open_page
 from tests.conftest import TEST_DB_URL
@@ -81,4 +81,39 @@ def test_an_admin_restores_a_version_and_shows_an_earlier_one(copie) -> None:
     at.selectbox(key="imp_version").set_value(1).run()
     at.button(key="imp_afficher").click().run()
     assert at.session_state[VERSION_AFFICHEE] == 1
-    assert any("L'application montre la version 1" in w.value for w in at.warning)
+    assert any("version antérieure" in w.value and "version 1." in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+
+
+def _defm_figure(at) -> float:  # noqa: ANN001
+    shown = [m.value for m in at.metric if m.label == "DEFM jeunes (fin de période)"]
+    assert len(shown) == 1, [m.label for m in at.metric]
+    return float(shown[0].replace("\u202f", "").replace(" ", ""))
+
+
+def test_every_page_shows_the_earlier_version_an_admin_chose(copie) -> None:
+    """« As of »: the warehouse and the publication are read at the version shown, on every page,
+    with a banner and the way back. Version 2 holds each ML's DEFM + 1 (fixture)."""
+    with copie.connect() as conn:
+        per_month = conn.exec_driver_sql(
+            "SELECT COUNT(DISTINCT ml_code) FROM defm_jeunes WHERE version_id = 1 GROUP BY mois"
+        ).all()
+    n_ml = {r[0] for r in per_month}
+    assert len(n_ml) == 1  # every month has the same MLs: version 2's region DEFM is that many more
+    at = open_page("pages/imports.py")
+    at.session_state["user"] = User("chef", "admin")
+    at.run()
+    before = data_version(copie)
+    with copie.begin() as conn:  # version 1's rows in service again: version 2 is now an earlier one
+        mapping = {**version_tables(conn, before), "defm_jeunes": 1}
+        bump_version(conn, "restauration", "test", "retour aux DEFM de la version 1", tables=mapping)
+    at.selectbox(key="imp_version").set_value(before).run()
+    at.button(key="imp_afficher").click().run()
+    at.switch_page("pages/accueil.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("version antérieure" in w.value and f"version {before}." in w.value for w in at.warning)
+    as_of = _defm_figure(at)
+    at.button(key="asof_revenir").click().run()
+    assert not any("version antérieure" in w.value for w in at.warning)
+    assert as_of - _defm_figure(at) == n_ml.pop()

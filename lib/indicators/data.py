@@ -155,6 +155,12 @@ def _version_affichee() -> int | None:
     return int(shown) if shown else None
 
 
+def shown_version(engine: Engine) -> int:
+    """The version this session shows: the one an administrator chose, else the one in service.
+    The warehouse and the publication are both read at this version (lib.publication.read)."""
+    return _version_affichee() or data_version(engine)
+
+
 @lru_cache(maxsize=2)
 def _cached(url: str, version: int) -> Warehouse:
     return read_warehouse(get_engine(url), version)
@@ -163,6 +169,5 @@ def _cached(url: str, version: int) -> Warehouse:
 def warehouse(url: str | None = None, version: int | None = None) -> Warehouse:
     """The warehouse as of `version` (default: the current one); re-read only when the version changed."""
     engine = get_engine(url)
-    version = version if version is not None else _version_affichee()
-    shown = data_version(engine) if version is None else version
+    shown = shown_version(engine) if version is None else version
     return _cached(str(engine.url.render_as_string(hide_password=False)), shown)

@@ -128,7 +128,7 @@ def _build(engine: Engine, version: int) -> dict:
     started = time.perf_counter()
     cfg = settings()
     rules, pl = cfg.secret, plan()
-    w = read_warehouse(engine)
+    w = read_warehouse(engine, version)  # an earlier version shown "as of" is built from its own rows
     territory = build_territory(w, rules.population_commune_min, cfg.region_code, cfg.region_nom)
     data_end = obs.data_end(w).date()
     frozen = _frozen_source(engine, version)

@@ -16,9 +16,9 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from lib.config import settings
-from lib.db.engine import data_version
 from lib.db.schema import PublicationCase
 from lib.indicators import observation as obs
+from lib.indicators.data import shown_version
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
 from lib.indicators.series import month_label
@@ -46,11 +46,12 @@ class Published:
 
 
 def ensure(engine: Engine) -> int:
-    """The current data version, its publication built (here if needed, or by another visitor)."""
+    """The version shown (in service, or the earlier one an administrator chose), its publication
+    built (here if needed, or by another visitor)."""
     # imported here: the build reads the co-traitance records, whose dashboard reads this module
     from lib.publication.build import READY, RUNNING, build_publication, status
 
-    version = data_version(engine)
+    version = shown_version(engine)
     state = status(engine, version)
     if state != READY:
         build_publication(engine, version)

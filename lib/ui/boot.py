@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.ui.session import as_of_banner
+
 FLAG = "_via_app"
 WANTED = "_page_demandee"
 LINK = "_parametres_du_lien"  # the query parameters of the address, kept across the detour (lib.ui.filters)
@@ -17,6 +19,7 @@ LINK = "_parametres_du_lien"  # the query parameters of the address, kept across
 def via_app(page: str) -> None:
     """Call first in every page with its path relative to the app ("pages/carte.py")."""
     if st.session_state.get(FLAG):
+        as_of_banner()  # every page says when it shows an earlier version of the data
         return
     st.session_state[WANTED] = page
     st.session_state[LINK] = st.query_params.to_dict()  # switch_page clears them: a shared link must survive

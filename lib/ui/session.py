@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.auth import User, authenticate
-from lib.db.engine import get_engine, log_action
+from lib.db.engine import data_version, get_engine, log_action
+from lib.indicators.data import VERSION_AFFICHEE
+from lib.ingest.versions import libelle_version
 
 
 def _secrets() -> dict:
@@ -56,3 +58,19 @@ def require(role: str) -> User | None:
         st.info(f"Cette action demande d'être connecté avec le rôle « {role} » (menu Connexion, à gauche).")
         return None
     return user
+
+
+def as_of_banner() -> None:
+    """On every page, while an administrator shows an earlier version: which one, and the way back."""
+    engine = get_engine()
+    shown = st.session_state.get(VERSION_AFFICHEE)
+    if not shown or int(shown) == data_version(engine):
+        return
+    st.warning(
+        f"Vous consultez l'application telle qu'à une version antérieure : {libelle_version(engine, int(shown))} "
+        "Les chiffres de toutes les pages sont ceux de cette version, pas de la version en service.",
+        icon=":material/history:",
+    )
+    if st.button("Revenir à la version en service", key="asof_revenir"):
+        st.session_state.pop(VERSION_AFFICHEE, None)
+        st.rerun()
