@@ -23,6 +23,11 @@ def test_home_page_shows_key_figures(streamlit_server, browser, tmp_path) -> Non
     assert re.search(r"5\s?787", text)  # the seed's envelope, on screen
     first_value = metrics.first.locator("[data-testid=stMetricValue]").inner_text()
     assert re.fullmatch(r"[\d\s\u202f]+", first_value) and int(re.sub(r"\D", "", first_value)) >= 100
+    # a key figure read from the back of the room: its digits (the text node's own size), not only its box
+    size = metrics.first.locator("[data-testid=stMetricValue] p").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert size >= 32, size
     page.screenshot(path=str(tmp_path / "accueil.png"))
     page.close()
 

@@ -284,3 +284,20 @@ def test_typical_page_tables_are_safe_and_fast(name):
         elapsed.append(time.process_time() - start)
     assert min(elapsed) < 2.0, f"{name}: {min(elapsed):.2f} s of CPU"
     assert_safe(m, df)
+
+
+def test_a_published_table_without_margins_is_judged_on_its_cells() -> None:
+    """Months × measures (the home page's series) has no Total row: its total is the sum of its cells."""
+    from lib.secret.published import from_cells
+
+    months = ["janv. 2010", "févr. 2010"]
+    frame = pd.DataFrame(
+        {"Mois": months * 2, "Mesure": ["Premiers accueils"] * 2 + ["Entrées"] * 2, "n": [800.0, 760.0, 310.0, 290.0]}
+    ).assign(statut="publiée")
+    order = {"Mois": tuple(months), "Mesure": ("Premiers accueils", "Entrées")}
+    assert from_cells(frame, ["Mois", "Mesure"], "n", order).commentable  # 2,160 people, every cell ≥ 30
+    few = frame.assign(n=[20.0, 15.0, 12.0, 10.0])
+    assert from_cells(few, ["Mois", "Mesure"], "n", order).reasons == (
+        "non commentable : une case compte moins de 30 personnes",
+        "non commentable : total inférieur à 100",
+    )

@@ -47,11 +47,9 @@ def from_cells(
         for d in dims:
             interior &= table[d] != "Total"
         total = table.loc[~interior | (len(dims) == 0), count]
-        reasons = commentability_reasons(
-            table.loc[interior, count].to_numpy() if dims else np.array([]),
-            float(total.iloc[-1]) if len(total) else 0.0,
-            rules,
-        )
+        inner = table.loc[interior, count].to_numpy() if dims else np.array([])
+        # a table without margins (months × measures, say) is judged on the sum of its cells
+        reasons = commentability_reasons(inner, float(total.iloc[-1]) if len(total) else float(inner.sum()), rules)
     return MaskedTable(
         table=table,
         dims=tuple(dims),

@@ -98,7 +98,7 @@ def table(masked: MaskedTable, title: str, key: str) -> None:
     render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     shown = frame(masked)
-    st.dataframe(shown, hide_index=True, width="stretch", height=38 + 35 * len(shown))
+    render.grid(shown, masked, [masked.label(d) for d in masked.dims], 38 + 35 * len(shown))
     st.caption("— : non renseigné. " + " ; ".join(masked.notes) + ".")
     render.downloads(masked, title, key)
 

@@ -299,7 +299,7 @@ def tableau_croise(
     pivot.columns = [court(c) for c in pivot.columns]  # "Tarn Nord" rather than "Mission locale Tarn Nord"
     pivot = pivot.reset_index().rename(columns={lignes: masked.label(lignes)})
     # every row visible (about twenty basins): a scrolled table hides half the region
-    st.dataframe(pivot, hide_index=True, width="stretch", height=min(36 * (len(pivot) + 1) + 4, 1200))
+    render.grid(pivot, masked, [pivot.columns[0]], min(36 * (len(pivot) + 1) + 4, 1200))
     if masked.hidden_count:
         st.caption(LEGEND + " « – » : aucune commune commune à la mission locale et au bassin.")
     if filtre:

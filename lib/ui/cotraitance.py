@@ -127,7 +127,7 @@ def repartition_table(defm: MaskedTable, cles: MaskedTable, title: str) -> None:
             }
         )
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+    _grid(pd.DataFrame(rows), defm)
     if defm.hidden_count:
         st.caption(LEGEND)
 
@@ -162,7 +162,12 @@ def comparaison_table(masked: MaskedTable, title: str) -> None:
             }
         )
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+    _grid(pd.DataFrame(rows), masked)
+
+
+def _grid(frame: pd.DataFrame, source: MaskedTable) -> None:
+    """An ML per row, its figures aligned right (the situation, a word, stays on the left)."""
+    render.grid(frame, source, [frame.columns[0], "Situation"], _height(len(frame)))
 
 
 def historique_table(masked: MaskedTable, title: str) -> None:
@@ -173,7 +178,7 @@ def historique_table(masked: MaskedTable, title: str) -> None:
         st.caption("Aucune répartition validée pour cette année.")
         return
     frame = masked.table[[c for c in masked.table.columns if c != "status"]].rename(columns=masked.labels)
-    st.dataframe(frame, hide_index=True, width="stretch", height=_height(len(frame)))
+    render.grid(frame, masked, list(frame.columns), _height(len(frame)))  # who, when, what: text
 
 
 # ------------------------------------------------------------------ follow-up
@@ -206,7 +211,7 @@ def suivi_table(objectifs: MaskedTable, realisation: MaskedTable, etapes: Masked
         rows.append(row)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(realisation)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_height(len(rows)))
+    _grid(pd.DataFrame(rows), realisation)
     if realisation.hidden_count or etapes.hidden_count:
         st.caption(LEGEND)
     render.downloads(realisation, title, "cotraitance-realisation")
@@ -286,7 +291,7 @@ def cross_table(
     grid.columns.name = None
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
-    st.dataframe(grid.reset_index(), hide_index=True, width="stretch", height=_height(len(grid)))
+    _grid(grid.reset_index(), masked)
     if masked.hidden_count:
         st.caption(LEGEND)
     numbers = wide(_dims_first(masked, rows, cols), value)[[masked.label(rows), *columns]]

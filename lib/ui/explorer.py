@@ -46,7 +46,7 @@ def cross_table(masked: MaskedTable, title: str, key: str, value: str | None = N
     render.badge(masked)
     numbers = wide(masked, value, margins)
     frame = _as_text(numbers)
-    st.dataframe(frame, hide_index=True, width="stretch", height=table_height(len(frame)))
+    render.grid(frame, masked, [frame.columns[0]], table_height(len(frame)))
     if masked.hidden_count:
         st.caption(LEGEND)
     label = masked.label(value or masked.count)

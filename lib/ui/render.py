@@ -90,10 +90,18 @@ def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto")
     for col in masked.value_columns:
         label = masked.label(col)
         frame[label] = [cell_text(x, _decimals(masked, col)) for x in frame[label]]
-    st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    grid(frame, masked, [masked.label(d) for d in masked.dims], height)
     if masked.hidden_count:
         st.caption(LEGEND)
     downloads(masked, title, key)
+
+
+def grid(frame: pd.DataFrame, source: MaskedTable, labels: Sequence[str], height: int | str = "auto") -> None:
+    """A frame of French-formatted cells written from the masked table `source`: the `labels` columns
+    on the left, every other column (numbers as text, "s" where hidden) aligned right, as in print."""
+    require_masked(source)
+    numbers = {c: st.column_config.TextColumn(c, alignment="right") for c in frame.columns if c not in labels}
+    st.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=numbers)
 
 
 def _decimals(masked: MaskedTable, col: str) -> int:

@@ -36,7 +36,8 @@ CSS = """
 /* a projected screen: body text and tables a little larger than Streamlit's 14 px */
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.6rem; line-height: 1.2; }
 </style>
 """
 
