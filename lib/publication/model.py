@@ -63,6 +63,17 @@ def categories(attribute: str, present: pd.Series) -> list[str]:
     return base + sorted(set(present.astype(str)) - set(base))
 
 
+def category_codes(values: pd.Series, cats: list[str]) -> np.ndarray:
+    """Position in `cats` of each value's text (-1 when it is not one of them), without writing every
+    value as text: only the distinct values are."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    where = np.append(pd.Index(cats).get_indexer([str(u) for u in uniques]), -1)  # code -1 (missing) → -1
+    return where[codes]
+
+
 def quarter_of(month: str) -> str:
     year, m = month.split("-")
     return f"{year}-T{(int(m) - 1) // 3 + 1}"
@@ -132,19 +143,22 @@ def build_problem(spec: Spec, territory: Territory, rec: pd.DataFrame) -> Proble
     if months:
         blocks.append((MOIS_DIM, months))
     rec_ml = unit_of.map(dict(zip(units["unit"], units["ml"], strict=True)))
+    ml_idx = pd.Index(mls).get_indexer(rec_ml)
+    month_idx = pd.Index(months).get_indexer(rec["mois"].astype(str)) if months else None
+    quarter_idx = np.array([quarters.index(quarter_of(m)) for m in months], dtype=np.int64)
     offsets, start = [], len(units)
-    for dim, cats in blocks:
+    for dim, cats in blocks:  # counted with integer codes: converting a million labels to text costs seconds
         offsets.append(start)
-        if by_quarter and dim != MOIS_DIM:
-            key = [rec_ml, rec[dim].astype(str), rec["mois"].astype(str).map(quarter_of)]
-            full = pd.MultiIndex.from_product([mls, cats, quarters])
-            counts = pd.Series(weight).groupby([k.to_numpy() for k in key]).sum().reindex(full, fill_value=0)
-            values.append(counts.to_numpy())
-            start += len(mls) * len(cats) * nq
-            continue
-        counts = pd.crosstab(rec_ml, rec[dim].astype(str), values=weight, aggfunc="sum").fillna(0)
-        values.append(counts.reindex(index=mls, columns=cats, fill_value=0).to_numpy().ravel())
-        start += len(mls) * len(cats)
+        code = month_idx if dim == MOIS_DIM else category_codes(rec[dim], cats)
+        ok = (ml_idx >= 0) & (code >= 0)
+        flat = ml_idx * len(cats) + code
+        size = len(mls) * len(cats)
+        if by_quarter and dim != MOIS_DIM:  # ML × category × quarter
+            ok &= month_idx >= 0
+            flat = flat * nq + quarter_idx[np.where(month_idx >= 0, month_idx, 0)]
+            size *= nq
+        values.append(np.bincount(flat[ok], weights=weight[ok], minlength=size))
+        start += size
     inner = np.concatenate(values).astype(float)
     n_vars = start
 

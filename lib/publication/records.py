@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from lib.indicators import observation as obs
@@ -16,6 +15,7 @@ from lib.indicators.accueil import followed_ids
 from lib.indicators.data import Warehouse
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
+from lib.publication.model import categories, category_codes
 from lib.publication.records_ml import ML_POPULATIONS, ml_records
 
 PERSON_ATTRIBUTES = ("sexe", "age", "niveau", "qpv", "zrr", "logement", "permis", "vehicule", "indemnise")
@@ -62,8 +62,9 @@ def records(w: Warehouse, population: str, start: dt.date, end: dt.date, attribu
         }
     )
     apos = attrs.index.get_indexer(events["id"].to_numpy())
-    for a in person_attrs:
-        out[a] = np.asarray(attrs[a].astype(str))[apos]
+    for a in person_attrs:  # categorical: the labels are written once, not once per young person
+        cats = categories(a, pd.Series([str(v) for v in pd.unique(attrs[a])]))
+        out[a] = pd.Categorical.from_codes(category_codes(attrs[a], cats)[apos], categories=cats)
     for a in attributes:  # the first situation within N months of the first reception (its cohort's outcome)
         if a.startswith("situation_"):
             if population != "premiers_accueils":
