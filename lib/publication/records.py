@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from lib.indicators import observation as obs
@@ -19,6 +20,14 @@ from lib.publication.model import categories, category_codes
 from lib.publication.records_ml import ML_POPULATIONS, ml_records
 
 PERSON_ATTRIBUTES = ("sexe", "age", "niveau", "qpv", "zrr", "logement", "permis", "vehicule", "indemnise")
+
+
+def _texts(col: pd.Series, pos: np.ndarray) -> np.ndarray:
+    """`col`'s values at `pos` as text; a categorical's labels are converted once, not per row."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        labels = np.append(np.asarray(col.cat.categories.astype(str), dtype=object), "nan")
+        return labels[col.cat.codes.to_numpy()[pos]]  # code -1 (missing) → the last label
+    return col.iloc[pos].astype(str).to_numpy()
 
 
 def records(w: Warehouse, population: str, start: dt.date, end: dt.date, attributes: tuple[str, ...]) -> pd.DataFrame:
@@ -57,7 +66,7 @@ def records(w: Warehouse, population: str, start: dt.date, end: dt.date, attribu
         raise ValueError("mouvement d'un jeune absent de l'entrepôt (identifiant inconnu)")
     out = pd.DataFrame(
         {
-            "commune_code": j["commune_code"].astype(str).to_numpy()[pos],
+            "commune_code": _texts(j["commune_code"], pos),
             "mois": pd.to_datetime(events["date"]).dt.strftime("%Y-%m").to_numpy(),
         }
     )

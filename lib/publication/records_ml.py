@@ -9,6 +9,7 @@ Columns: ml_code, mois ("YYYY-MM"), n when a row counts several people, then the
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 import pandas as pd
 
@@ -28,6 +29,17 @@ ML_POPULATIONS = (
 )
 
 
+_ppae: tuple[weakref.ref, pd.DataFrame] | None = None  # the last warehouse's PPAE records
+
+
+def _ppae_of(w: Warehouse) -> pd.DataFrame:
+    """suivi.ppae(w), once per warehouse: a build reads it for some ninety problems."""
+    global _ppae  # noqa: PLW0603
+    if _ppae is None or _ppae[0]() is not w:
+        _ppae = (weakref.ref(w), suivi.ppae(w))
+    return _ppae[1]
+
+
 def ml_records(w: Warehouse, population: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     month = f"{hi.year}-{hi.month:02d}"
@@ -36,7 +48,7 @@ def ml_records(w: Warehouse, population: str, start: dt.date, end: dt.date) -> p
         d = w.defm[w.defm["mois"] == month_end]
         return pd.DataFrame({"ml_code": d["ml_code"].astype(str), "mois": month, "n": d["effectif"].astype(float)})
     cfg = settings().cotraitance
-    p = suivi.ppae(w)
+    p = _ppae_of(w)
     if population in STEPS:
         dates = p[STEPS[population]]
         sel = dates.between(lo, hi)
