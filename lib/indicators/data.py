@@ -12,6 +12,7 @@ current one, or an earlier one an administrator chose to show "as of").
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,6 +64,11 @@ class Warehouse:
     bassins: pd.DataFrame
     sites: pd.DataFrame
     version: int
+
+    @functools.cached_property
+    def years_of_first_reception(self) -> tuple[int, ...]:
+        """The years in which young people were first received (read by every page's period filter)."""
+        return tuple(sorted(set(self.jeunes["date_premier_accueil"].dt.year.dropna().astype(int))))
 
     def ml_names(self) -> dict[str, str]:
         return dict(zip(self.mls["code"], self.mls["nom"], strict=True))

@@ -70,7 +70,7 @@ def specs(p: Population, pl: Plan, year: int) -> list[Spec]:
 
 
 def years(w: Warehouse) -> list[int]:
-    present = sorted(set(w.jeunes["date_premier_accueil"].dt.year.dropna().astype(int)))
+    present = list(w.years_of_first_reception)
     shown = [y for y in present if y >= FIRST_YEAR] or present
     return list(range(shown[0] - 1, shown[-1] + 1)) if shown else []
 

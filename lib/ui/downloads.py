@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from lib.db.engine import data_version, get_engine, log_action
+from lib.db.engine import get_engine, log_action
+from lib.indicators.data import shown_version
 from lib.secret.masked import MaskedTable
 
 MIME = {
@@ -66,13 +67,16 @@ def digest(*parts: object) -> str:
 
 
 def _frame_bytes(frame: pd.DataFrame) -> bytes:
-    hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
+    try:  # labels and numbers hash as they are; text conversion of every cell only for odd columns
+        hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+    except TypeError:
+        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
     return hashed + repr(list(frame.columns)).encode()
 
 
 def current_version() -> int:
-    """The data version printed in every file (each import or validation bumps it)."""
-    return data_version(get_engine())
+    """The data version printed in every file: the one shown (in service, or an earlier one chosen)."""
+    return shown_version(get_engine())
 
 
 @st.fragment

@@ -112,8 +112,9 @@ def table_files(masked: MaskedTable, title: str, frame: pd.DataFrame | None = No
     """Excel, CSV and the CSV's notes of a masked table (`frame`: another layout of the same values)."""
     require_masked(masked)
     version = current_version()
+    content = digest(masked, frame, title, version, fr.date_courte(dt.date.today()))  # hashed once, not per file
     made = {
-        fmt: prepare(digest(fmt, masked, frame, title, version, fr.date_courte(dt.date.today())), make)
+        fmt: prepare(digest(fmt, content), make)
         for fmt, make in (
             ("xlsx", lambda: to_xlsx(masked, title, frame, version)),
             ("csv", lambda: to_csv(masked, title, frame)),
