@@ -274,6 +274,9 @@ def _finish(
         st.caption(f"{hidden} valeur(s) non représentée(s) : secret statistique.")
 
 
+AXIS = {"exponentformat": "none", "separatethousands": True, "tickfont": {"size": FONT_PX}, "automargin": True}
+
+
 def french_axes(fig: go.Figure) -> go.Figure:
     """Projector-sized text, French separators ("6 000", "2,5"), never an SI suffix ("10k")."""
     fig.update_layout(
@@ -283,9 +286,9 @@ def french_axes(fig: go.Figure) -> go.Figure:
         legend_font={"size": FONT_PX},
         hoverlabel_font={"size": FONT_PX},
         uniformtext={"minsize": 14, "mode": "hide"},  # a bar label too small to read is left out, not shrunk
+        xaxis=AXIS,  # one update, merged into the axes' own settings: the app draws no subplots
+        yaxis=AXIS,
     )
-    fig.update_xaxes(exponentformat="none", separatethousands=True, tickfont_size=FONT_PX, automargin=True)
-    fig.update_yaxes(exponentformat="none", separatethousands=True, tickfont_size=FONT_PX, automargin=True)
     return fig
 
 
