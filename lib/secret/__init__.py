@@ -1,6 +1,8 @@
-"""Statistical confidentiality: the single chokepoint between counts and screens.
+"""Statistical confidentiality: MaskedTables, the only objects lib/ui shows.
 
-protect()        counts of people → MaskedTable (primary + secondary suppression, margins, subtotals)
+Counts of people reach the pages from the publication (lib/publication, built and stored once per
+data version) through published.from_cells; nothing here is called to protect a page's table.
+protect()        one table on its own (the reference of benchmarks/bench_publication.py and bench_secret.py)
 audit()          LP check that no hidden cell can be recomputed from what is published
 declare_public() figures that count no one (meetings, agents) → MaskedTable shown as is
 with_share(), rate(), evolution(), mean()   derived figures, hidden with what they are built from
