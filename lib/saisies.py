@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import Connection
 
-from lib.db.engine import bump_version, log_action
-from lib.db.schema import ImportBatch
+from lib.db.engine import bump_version, log_action, log_import_batch
 
 _SAME = 1e-9  # two numbers closer than this are the same value: nothing to correct
 
@@ -116,7 +115,7 @@ def save(
             remplace = max(replaced) if replaced else None
             conn.execute(insert(t).values(**row, saisi_par=user, saisi_le=now, remplace_id=remplace, actif=True))
         if source == "import":
-            _batch(conn, r.kind, filename or "?", user, "ok", len(saisies), report.message(), now)
+            log_import_batch(conn, r.kind, filename or "?", user, "ok", len(saisies), report.message(), now)
         where = f" ({filename})" if filename else ""
         log_action(conn, user, f"{source} {r.kind}", f"{report.message()}{where}")
         if report.ecrites:
@@ -128,22 +127,5 @@ def log_refused_import(r: Registre, engine: Engine, user: str, filename: str, er
     """A refused import writes no value, but leaves its trace (import_batch + audit line)."""
     summary = f"{len(errors)} erreur(s) ; première : {errors[0]}" if errors else "refusé"
     with engine.begin() as conn:
-        _batch(conn, r.kind, filename, user, "refusé", 0, summary, dt.datetime.now())
+        log_import_batch(conn, r.kind, filename, user, "refusé", 0, summary, dt.datetime.now())
         log_action(conn, user, f"import {r.kind} refusé", f"{filename} : {summary}")
-
-
-def _batch(
-    conn: Connection, kind: str, filename: str, user: str, status: str, rows: int, message: str, started
-) -> None:  # noqa: ANN001
-    conn.execute(
-        insert(ImportBatch).values(
-            kind=kind,
-            filename=filename[:255],
-            started_at=started,
-            finished_at=dt.datetime.now(),
-            status=status,
-            rows=rows,
-            user=user,
-            message=message,
-        )
-    )

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, text,
 from sqlalchemy.engine import Connection
 
 from lib.config import settings
-from lib.db.schema import VERSIONED_TABLES, AuditLog, VersionDonnees
+from lib.db.schema import VERSIONED_TABLES, AuditLog, ImportBatch, VersionDonnees
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -122,3 +122,20 @@ def log_action(conn: Connection, user: str, action: str, detail: str) -> None:
 def count_rows(engine: Engine, table) -> int:  # noqa: ANN001
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+
+
+def log_import_batch(
+    conn: Connection, kind: str, filename: str, user: str, status: str, rows: int, message: str, started
+) -> None:  # noqa: ANN001
+    conn.execute(
+        insert(ImportBatch).values(
+            kind=kind,
+            filename=filename[:255],
+            started_at=started,
+            finished_at=dt.datetime.now(),
+            status=status,
+            rows=rows,
+            user=user,
+            message=message,
+        )
+    )

@@ -27,7 +27,7 @@ import shapely
 from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from lib.db.engine import bump_version, log_action
+from lib.db.engine import bump_version, log_action, log_import_batch
 from lib.db.schema import Bassin, BassinCommune, Commune, ImportBatch
 from lib.ingest.errors import ImportErrorFr, Probleme
 from lib.ingest.geometrie import read_commune_geometry
@@ -116,18 +116,7 @@ def _inserer_refus(
     engine: Engine, kind: str, fichier: str, user: str, started: dt.datetime, exc: ImportErrorFr
 ) -> None:
     with engine.begin() as conn:
-        conn.execute(
-            insert(ImportBatch).values(
-                kind=kind,
-                filename=fichier[:255],
-                started_at=started,
-                finished_at=dt.datetime.now(),
-                status="refusé",
-                rows=0,
-                user=user[:80],
-                message=exc.texte(),
-            )
-        )
+        log_import_batch(conn, kind, fichier, user[:80], "refusé", 0, exc.texte(), started)
         log_action(conn, user, "import refusé", f"{kind} : {fichier} — {exc.message}")
 
 
