@@ -128,3 +128,39 @@ def test_what_the_plan_does_not_publish_is_said(at: AppTest) -> None:
     select(at, niveau="region", periode_type="12mois")
     assert any("12 mois glissants" in i.value for i in at.info)
     select(at, periode_type="annee")
+
+
+def test_a_rerun_makes_no_table_chart_or_file_again(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a page shows is made once per masked content: a rerun that changes nothing (a click
+    elsewhere, a second visitor) builds no screen table, chart or file again, and shows the same."""
+    from lib.export import tables as files
+    from lib.ui import downloads, explorer, render
+
+    select(at, niveau="region", periode_type="annee")
+    made: list[str] = []
+    for module, name in [
+        (render, "_screen_frame"),
+        (render, "_bar_figure"),
+        (render, "_line_figure"),
+        (explorer, "_grids"),
+        (render, "to_xlsx"),
+        (render, "to_csv"),
+    ]:
+        original = getattr(module, name)
+
+        def counted(*args: object, _f=original, _n=name, **kwargs: object) -> object:  # noqa: ANN001
+            made.append(_n)
+            return _f(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    assert files.to_xlsx is not render.to_xlsx  # the renderer's own reference is the counted one
+    downloads._made.clear()  # what the renderers made, nothing else
+    at.run()
+    first = {n: made.count(n) for n in set(made)}
+    shown = [df.value.to_dict() for df in at.dataframe]
+    assert first.get("_screen_frame", 0) >= 10 and first.get("_bar_figure", 0) >= 3, first
+    assert first.get("_line_figure") == 1 and first.get("_grids") == 1 and first.get("to_xlsx", 0) >= 11, first
+    made.clear()
+    at.run()
+    assert made == []
+    assert [df.value.to_dict() for df in at.dataframe] == shown

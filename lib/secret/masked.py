@@ -9,7 +9,9 @@ is `sensitive` and marks each row in a boolean column `sensible`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -46,6 +48,16 @@ class MaskedTable:
             if self.table.loc[hidden, col].notna().any():
                 raise ValueError(f"valeur masquée encore présente dans la colonne {col!r}")
 
+    @cached_property
+    def content_key(self) -> str:
+        """A digest of what can be shown from this table (cells, labels, notes, status): the key under
+        which screens, charts and files made from it are kept (lib.ui.downloads.prepare). Computed once
+        per object; the table is never modified after it was masked."""
+        h = hashlib.sha256(frame_bytes(self.table))
+        h.update(repr((self.dims, self.labels, self.notes, self.reasons, self.commentable, self.sensitive)).encode())
+        h.update(repr(self.categories).encode())
+        return h.hexdigest()
+
     @property
     def hidden_count(self) -> int:
         return int((self.table[STATUS] != "ok").sum())
@@ -73,3 +85,12 @@ class MaskedTable:
         if self.layout is None or dim not in self.layout.dims:
             return ()
         return self.layout.axes[self.layout.dims.index(dim)].subtotals
+
+
+def frame_bytes(frame: pd.DataFrame) -> bytes:
+    """The content of a frame as bytes to hash: labels and numbers as they are, columns by name."""
+    try:
+        hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+    except TypeError:  # odd columns (lists, mixed objects): their text
+        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
+    return hashed + repr(list(frame.columns)).encode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.ui.downloads import note_run_version
 from lib.ui.session import as_of_banner
 
 FLAG = "_via_app"
@@ -19,6 +20,7 @@ LINK = "_parametres_du_lien"  # the query parameters of the address, kept across
 def via_app(page: str) -> None:
     """Call first in every page with its path relative to the app ("pages/carte.py")."""
     if st.session_state.get(FLAG):
+        note_run_version()
         as_of_banner()  # every page says when it shows an earlier version of the data
         return
     st.session_state[WANTED] = page

@@ -14,13 +14,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from lib.db.engine import get_engine, log_action
 from lib.indicators.data import shown_version
-from lib.secret.masked import MaskedTable
+from lib.secret.masked import MaskedTable, frame_bytes
+
+T = TypeVar("T")
 
 MIME = {
     "csv": "text/csv",
@@ -41,13 +44,15 @@ class Fichier:
     suffixe: str = ""  # added to the file name: "-notes"
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _made(digest: str, _make: Callable[[], bytes]) -> bytes:
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _made(digest: str, _make: Callable[[], T]) -> T:
     return _make()
 
 
-def prepare(digest: str, make: Callable[[], bytes]) -> bytes:
-    """`make()`, computed once per `digest` (what the file depends on): a rerun costs a lookup."""
+def prepare(digest: str, make: Callable[[], T]) -> T:
+    """`make()`, computed once per `digest` (what the result depends on) and shared by every rerun and
+    session, not copied: a rerun costs a lookup. Files, screen frames and figures made from masked
+    tables go through here; no caller modifies what it gets."""
     return _made(digest, make)
 
 
@@ -56,27 +61,26 @@ def digest(*parts: object) -> str:
     h = hashlib.sha256()
     for p in parts:
         if isinstance(p, MaskedTable):
-            h.update(_frame_bytes(p.table))
-            h.update(repr((p.dims, p.labels, p.notes, p.reasons, p.commentable, p.sensitive)).encode())
+            h.update(p.content_key.encode())
         elif isinstance(p, pd.DataFrame):
-            h.update(_frame_bytes(p))
+            h.update(frame_bytes(p))
         else:
             h.update(repr(p).encode())
         h.update(b"\x00")
     return h.hexdigest()
 
 
-def _frame_bytes(frame: pd.DataFrame) -> bytes:
-    try:  # labels and numbers hash as they are; text conversion of every cell only for odd columns
-        hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
-    except TypeError:
-        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
-    return hashed + repr(list(frame.columns)).encode()
+RUN_VERSION = "_version_de_la_page"  # session key: the version this run of the page shows
+
+
+def note_run_version() -> None:
+    """Read the version once at the start of a page run (lib.ui.boot): every file of the page prints it."""
+    st.session_state[RUN_VERSION] = shown_version(get_engine())
 
 
 def current_version() -> int:
     """The data version printed in every file: the one shown (in service, or an earlier one chosen)."""
-    return shown_version(get_engine())
+    return st.session_state.get(RUN_VERSION) or shown_version(get_engine())
 
 
 @st.fragment

@@ -13,6 +13,7 @@ import streamlit as st
 from lib.export.tables import decimals, wide
 from lib.secret.masked import LEGEND, MaskedTable
 from lib.ui import render
+from lib.ui.downloads import digest, prepare
 from lib.ui.glossary import explain
 
 
@@ -44,10 +45,16 @@ def cross_table(masked: MaskedTable, title: str, key: str, value: str | None = N
     render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
-    numbers = wide(masked, value, margins)
-    frame = _as_text(numbers)
+    content = digest(masked)
+    numbers, frame = prepare(digest("grille", content, value, margins), lambda: _grids(masked, value, margins))
     render.grid(frame, masked, [frame.columns[0]], table_height(len(frame)))
     if masked.hidden_count:
         st.caption(LEGEND)
     label = masked.label(value or masked.count)
-    render.downloads(masked, f"{title} — {label}", key, frame=numbers, origin="explorateur")
+    render.downloads(masked, f"{title} — {label}", key, frame=numbers, origin="explorateur", content=content)
+
+
+def _grids(masked: MaskedTable, value: str | None, margins: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The grid in numbers (for the files) and in French text (for the screen)."""
+    numbers = wide(masked, value, margins)
+    return numbers, _as_text(numbers)

@@ -30,6 +30,9 @@ NOT_PUBLISHED = (
     "et pas en 12 mois glissants : choisissez un autre niveau territorial ou une autre période."
 )
 
+# st.cache_resource, not cache_data: every rerun and visitor gets the same MaskedTables (never modified),
+# so what is made from them (screens, charts, files: lib.ui.downloads.prepare) is found by their content_key
+# without unpickling and hashing them again.
 # Cache keys are plain tuples: (database url, data version), (level, code), (kind, start, end)
 Key = tuple[str, int]
 ScopeKey = tuple[str, str | None]
@@ -70,7 +73,7 @@ class KeyFigures:
     message: str | None = None  # why nothing is published for this territory and period
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _key_figures(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey) -> KeyFigures:
     p, s = _period(period), _scope(scope)
     engine = _engine(key)
@@ -100,7 +103,7 @@ def too_small(figures: KeyFigures) -> str | None:
 # ------------------------------------------------------------------ profiles
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _profiles(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, measure: str) -> dict[str, MaskedTable]:
     p, s = _period(period), _scope(scope)
     engine = _engine(key)
@@ -126,7 +129,7 @@ def profiles(w: Warehouse, scope: Scope, period: Period, measure: str) -> dict[s
 # ------------------------------------------------------------------ schemes
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _schemes(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey) -> dict[str, MaskedTable]:
     p, s = _period(period), _scope(scope)
     engine = _engine(key)
@@ -158,7 +161,7 @@ class OutcomeTables:
     data_end: dt.date
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _outcomes(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, months: int) -> OutcomeTables:
     """The first reception cohort's situation after `months` months: an attribute of the published
     first receptions (publication.toml, situation_N), protected with them."""
@@ -183,7 +186,7 @@ def outcomes(w: Warehouse, scope: Scope, period: Period, months: int) -> Outcome
 # ------------------------------------------------------------------ monthly series
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _monthly(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, months: int) -> MaskedTable | None:
     return read.monthly(
         _engine(key), ["suivis", "premiers_accueils", "entrees"], _scope(scope), _period(period), months
@@ -205,7 +208,7 @@ class Cross:
     message: str | None
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _cross(_w: Warehouse, key: Key, scope: ScopeKey, period: PeriodKey, measure: str, dims: tuple[str, ...]) -> Cross:
     p, s = _period(period), _scope(scope)
     got = read.breakdown(_engine(key), measure, p, s, dims[0], dims[1] if len(dims) == 2 else None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -86,14 +87,20 @@ def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto")
     require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     badge(masked)
+    content = digest(masked)
+    frame = prepare(digest("ecran", content), lambda: _screen_frame(masked))
+    grid(frame, masked, [masked.label(d) for d in masked.dims], height)
+    if masked.hidden_count:
+        st.caption(LEGEND)
+    downloads(masked, title, key, content=content)
+
+
+def _screen_frame(masked: MaskedTable) -> pd.DataFrame:
     frame = display_frame(masked)
     for col in masked.value_columns:
         label = masked.label(col)
         frame[label] = [cell_text(x, _decimals(masked, col)) for x in frame[label]]
-    grid(frame, masked, [masked.label(d) for d in masked.dims], height)
-    if masked.hidden_count:
-        st.caption(LEGEND)
-    downloads(masked, title, key)
+    return frame
 
 
 def grid(frame: pd.DataFrame, source: MaskedTable, labels: Sequence[str], height: int | str = "auto") -> None:
@@ -108,11 +115,15 @@ def _decimals(masked: MaskedTable, col: str) -> int:
     return 0 if col == masked.count else 1
 
 
-def table_files(masked: MaskedTable, title: str, frame: pd.DataFrame | None = None) -> list[Fichier]:
-    """Excel, CSV and the CSV's notes of a masked table (`frame`: another layout of the same values)."""
+def table_files(
+    masked: MaskedTable, title: str, frame: pd.DataFrame | None = None, content: str | None = None
+) -> list[Fichier]:
+    """Excel, CSV and the CSV's notes of a masked table (`frame`: another layout of the same values;
+    `content`: the table's digest when the caller has it already)."""
     require_masked(masked)
     version = current_version()
-    content = digest(masked, frame, title, version, fr.date_courte(dt.date.today()))  # hashed once, not per file
+    # hashed once, not per file
+    content = digest(content or digest(masked), frame, title, version, fr.date_courte(dt.date.today()))
     made = {
         fmt: prepare(digest(fmt, content), make)
         for fmt, make in (
@@ -128,9 +139,16 @@ def table_files(masked: MaskedTable, title: str, frame: pd.DataFrame | None = No
     ]
 
 
-def downloads(masked: MaskedTable, title: str, key: str, frame: pd.DataFrame | None = None, origin: str = "") -> None:
+def downloads(
+    masked: MaskedTable,
+    title: str,
+    key: str,
+    frame: pd.DataFrame | None = None,
+    origin: str = "",
+    content: str | None = None,
+) -> None:
     """Excel and CSV of the masked table, with the masks, the source and a note of the rules."""
-    download_menu(table_files(masked, title, frame), key, title, key, origin)
+    download_menu(table_files(masked, title, frame, content), key, title, key, origin)
 
 
 def _series_rows(masked: MaskedTable, x: str, color: str | None) -> pd.DataFrame:
@@ -150,6 +168,15 @@ def _chart_frame(masked: MaskedTable, x: str, color: str | None, value: str) -> 
     return t[t[value].notna()], hidden
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn from a masked table, made once per content and shared by every rerun (never modified)."""
+
+    figure: go.Figure  # French axes and projector sizes already applied
+    hidden: int  # points left out because their cell is hidden
+    categories: int = 0  # categories of x before the TOP_N cut (bar charts)
+
+
 def bar_chart(
     masked: MaskedTable,
     x: str,
@@ -160,7 +187,20 @@ def bar_chart(
     percent: bool = False,
 ) -> None:
     require_masked(masked)
-    value = value or masked.count
+    args = (x, title, color, value or masked.count, horizontal, percent)
+    chart = prepare(digest("barres", masked, *args), lambda: _bar_figure(masked, *args))
+    _show(chart, masked)
+    if chart.categories > TOP_N:
+        st.caption(
+            f"Graphique : les {TOP_N} premières modalités sur {chart.categories}, par effectif décroissant"
+            + ("" if color else " ; les autres sont regroupées dans « Autres »")
+            + ". Le tableau les donne toutes."
+        )
+
+
+def _bar_figure(
+    masked: MaskedTable, x: str, title: str, color: str | None, value: str, horizontal: bool, percent: bool
+) -> Chart:
     data, hidden = _chart_frame(masked, x, color, value)
     n_categories = data[x].astype(str).nunique()
     data = top_categories(masked, data, x, color, value)
@@ -182,17 +222,12 @@ def bar_chart(
             hovertemplate="%{text}<extra>" + (name or "") + "</extra>",
         )
     labels = (masked.label(value), masked.label(x)) if horizontal else (masked.label(x), masked.label(value))
+    _layout(fig, title, x_label=labels[0], y_label=labels[1], percent=percent)
     if horizontal:  # plotly draws the first category at the bottom: keep the table's order, top down
         fig.update_yaxes(autorange="reversed")
         shown = data[x].astype(str).nunique() * (len(groups) if color else 1)
         fig.update_layout(height=max(420, 120 + 28 * shown))  # one readable line per bar
-    _finish(fig, masked, title, hidden, x_label=labels[0], y_label=labels[1], percent=percent)
-    if n_categories > TOP_N:
-        st.caption(
-            f"Graphique : les {TOP_N} premières modalités sur {n_categories}, par effectif décroissant"
-            + ("" if color else " ; les autres sont regroupées dans « Autres »")
-            + ". Le tableau les donne toutes."
-        )
+    return Chart(french_axes(fig), hidden, n_categories)
 
 
 def top_categories(masked: MaskedTable, data: pd.DataFrame, x: str, color: str | None, value: str) -> pd.DataFrame:
@@ -229,7 +264,11 @@ def line_chart(
 ) -> None:
     """A time series; a hidden month is a gap in the line, never an interpolated value."""
     require_masked(masked)
-    value = value or masked.count
+    args = (x, title, color, value or masked.count, y_label)
+    _show(prepare(digest("lignes", masked, *args), lambda: _line_figure(masked, *args)), masked)
+
+
+def _line_figure(masked: MaskedTable, x: str, title: str, color: str | None, value: str, y_label: str) -> Chart:
     t = _series_rows(masked, x, color)  # hidden months stay, as gaps
     hidden = int(t[value].isna().sum())
     fig = go.Figure()
@@ -246,18 +285,11 @@ def line_chart(
             hovertemplate="%{x} : %{text}<extra>" + (name or "") + "</extra>",
         )
     fig.update_xaxes(type="category")  # month labels are already French text
-    _finish(fig, masked, title, hidden, x_label=masked.label(x), y_label=y_label)
+    _layout(fig, title, x_label=masked.label(x), y_label=y_label)
+    return Chart(french_axes(fig), hidden)
 
 
-def _finish(
-    fig: go.Figure,
-    masked: MaskedTable,
-    title: str,
-    hidden: int,
-    x_label: str,
-    y_label: str,
-    percent: bool = False,
-) -> None:
+def _layout(fig: go.Figure, title: str, x_label: str, y_label: str, percent: bool = False) -> None:
     fig.update_layout(
         title=title,
         height=420,
@@ -268,10 +300,13 @@ def _finish(
     )
     if percent:
         fig.update_yaxes(tickformat=".0%")
+
+
+def _show(chart: Chart, masked: MaskedTable) -> None:
     badge(masked)
-    plot(fig, masked)
-    if hidden:
-        st.caption(f"{hidden} valeur(s) non représentée(s) : secret statistique.")
+    _plotly(chart.figure)
+    if chart.hidden:
+        st.caption(f"{chart.hidden} valeur(s) non représentée(s) : secret statistique.")
 
 
 AXIS = {"exponentformat": "none", "separatethousands": True, "tickfont": {"size": FONT_PX}, "automargin": True}
@@ -296,4 +331,8 @@ def plot(fig: go.Figure, source: MaskedTable) -> None:
     """Every chart of the app goes on screen through here (French axes, no English toolbar),
     with the masked table it was drawn from."""
     require_masked(source)
-    st.plotly_chart(french_axes(fig), width="stretch", config={"displaylogo": False, "displayModeBar": False})
+    _plotly(french_axes(fig))
+
+
+def _plotly(fig: go.Figure) -> None:
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "displayModeBar": False})
