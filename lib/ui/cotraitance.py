@@ -33,7 +33,7 @@ from lib.ui.downloads import Fichier, digest, download_menu, prepare
 from lib.ui.glossary import explain
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)  # shared, never modified: see lib.ui.observation
 def _dashboard(
     _w: Warehouse, key: tuple[str, int], date_ref: dt.date, scope: Scope, params: CotraitanceSettings
 ) -> tuple[Tableau, TableauMasque]:
@@ -187,6 +187,16 @@ def historique_table(masked: MaskedTable, title: str) -> None:
 def suivi_table(objectifs: MaskedTable, realisation: MaskedTable, etapes: MaskedTable, title: str) -> None:
     """Per ML: quota, expected pro rata, band, entries at each step, realisation rates, projection."""
     render.require_masked(objectifs, realisation, etapes)
+    frame = prepare(digest("suivi", objectifs, realisation, etapes), lambda: _suivi(objectifs, realisation, etapes))
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    render.badge(realisation)
+    _grid(frame, realisation)
+    if realisation.hidden_count or etapes.hidden_count:
+        st.caption(LEGEND)
+    render.downloads(realisation, title, "cotraitance-realisation")
+
+
+def _suivi(objectifs: MaskedTable, realisation: MaskedTable, etapes: MaskedTable) -> pd.DataFrame:
     real = realisation.table.set_index(realisation.table["ml"].astype(str))
     steps = etapes.table
     step_labels = [c for c in etapes.categories.get("etape", ()) if c != TOTAL]
@@ -209,12 +219,7 @@ def suivi_table(objectifs: MaskedTable, realisation: MaskedTable, etapes: Masked
             row[realisation.label("projection")] = _num(r["projection"])
             row["Situation"] = _situation(r["taux_prorata"], o)
         rows.append(row)
-    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
-    render.badge(realisation)
-    _grid(pd.DataFrame(rows), realisation)
-    if realisation.hidden_count or etapes.hidden_count:
-        st.caption(LEGEND)
-    render.downloads(realisation, title, "cotraitance-realisation")
+    return pd.DataFrame(rows)
 
 
 def _situation(taux_pct: float, objectif: pd.Series) -> str:
@@ -233,9 +238,17 @@ def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: 
     """Realisation / pro rata per ML against the tolerance band (hidden rates are not drawn)."""
     render.require_masked(objectifs, realisation)
     t = realisation.table[realisation.table["ml"].astype(str) != TOTAL]
+    hidden = int(t["taux_prorata"].isna().sum())
+    render.badge(realisation)
+    render.plot_once(realisation, lambda: _tolerance_figure(objectifs, realisation, title), objectifs, title)
+    if hidden:
+        st.caption(f"{hidden} mission(s) locale(s) non représentée(s) : secret statistique.")
+
+
+def _tolerance_figure(objectifs: MaskedTable, realisation: MaskedTable, title: str) -> go.Figure:
+    t = realisation.table[realisation.table["ml"].astype(str) != TOTAL]
     obj = objectifs.table.set_index(objectifs.table["ml"].astype(str))
     shown = t[t["taux_prorata"].notna()]
-    hidden = len(t) - len(shown)
     names = shown["ml"].astype(str).tolist()
     first = obj.iloc[0]
     bas = float(first["bas"] / first["attendu"] * 100) if first["attendu"] else 80.0
@@ -260,10 +273,7 @@ def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: 
         showlegend=False,
     )
     fig.update_xaxes(tickangle=-30)  # ten ML names side by side: slanted rather than cut
-    render.badge(realisation)
-    render.plot(fig, realisation)
-    if hidden:
-        st.caption(f"{hidden} mission(s) locale(s) non représentée(s) : secret statistique.")
+    return fig
 
 
 def cross_table(
@@ -281,6 +291,20 @@ def cross_table(
     (successive steps of the same entries)."""
     render.require_masked(masked)
     value = value or masked.count
+    args = (rows, cols, value, column_total)
+    text, numbers = prepare(digest("cotraitance-grille", masked, *args), lambda: _grids(masked, *args))
+    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
+    render.badge(masked)
+    _grid(text, masked)
+    if masked.hidden_count:
+        st.caption(LEGEND)
+    render.downloads(masked, title, key, frame=numbers, origin="co-traitance")
+
+
+def _grids(
+    masked: MaskedTable, rows: str, cols: str, value: str, column_total: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The grid as French text (screen) and in numbers (files)."""
     t = masked.table
     decimals = 0 if value == masked.count else 1
     cells = t.assign(_v=[_num(v, decimals) for v in t[value]])
@@ -289,13 +313,8 @@ def cross_table(
     grid = grid.reindex(index=list(masked.categories.get(rows, grid.index)), columns=columns)
     grid.index.name = masked.label(rows)
     grid.columns.name = None
-    st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
-    render.badge(masked)
-    _grid(grid.reset_index(), masked)
-    if masked.hidden_count:
-        st.caption(LEGEND)
     numbers = wide(_dims_first(masked, rows, cols), value)[[masked.label(rows), *columns]]
-    render.downloads(masked, title, key, frame=numbers, origin="co-traitance")
+    return grid.reset_index(), numbers
 
 
 def _dims_first(masked: MaskedTable, rows: str, cols: str) -> MaskedTable:

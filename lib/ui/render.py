@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -332,6 +332,13 @@ def plot(fig: go.Figure, source: MaskedTable) -> None:
     with the masked table it was drawn from."""
     require_masked(source)
     _plotly(french_axes(fig))
+
+
+def plot_once(source: MaskedTable, make: Callable[[], go.Figure], *key: object) -> None:
+    """A chart that `make()` draws from `source` (and what `key` names: the other tables and texts it
+    uses), made and set in French once per content, shared by every rerun; `make` builds a new figure."""
+    require_masked(source)
+    _plotly(prepare(digest("graphique", source, *key), lambda: french_axes(make())))
 
 
 def _plotly(fig: go.Figure) -> None:
