@@ -1,0 +1,225 @@
+"""What the comité waits for: every page of a real `streamlit run app.py`, in Debian's Chromium, cold and warm.
+
+    python benchmarks/bench_browser.py [--runs 3] [30000 300000]
+
+On the demo databases of bench_pages (/tmp/obs_bench_pages_<size>.db, built on first use),
+for each page of app.py's navigation, as a visitor who is not logged in (a partner, a
+comité member opening a shared link):
+
+- cold: a new server process, and the browser opens the page by its address: the warehouse
+  read, the publication read and every cache of the page are made for this visit;
+- warm: in the same browser tab, another page from the menu, then this page again from the
+  menu, as when the comité goes back to a screen already shown.
+
+The time is measured in the browser, from the click (or the address typed) to the
+message that ends the page's run (Streamlit's `script_finished`, decoded from the
+websocket), then to the next frame the browser paints. Median of --runs. Prints a table
+and writes it to BENCHMARKS.md (section "Pages dans le navigateur"). Measurements, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.bench_pages import app_pages, db_url  # noqa: E402
+from benchmarks.report import fr_decimal, fr_int, run_children  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+DETOUR = "pages/glossaire.py"  # the page visited in between for the warm measure (reads no data)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(size: int) -> Iterator[str]:
+    """A new `streamlit run app.py` process on the demo database of this size; yields its address."""
+    port = _free_port()
+    env = {**os.environ, "OBSERVATOIRE_DB_URL": db_url(size), "OBSERVATOIRE_DEMO_JEUNES": str(size)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310 (loopback)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError("le serveur Streamlit n'a pas démarré en 120 s") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+class RunWatch:
+    """Decodes the websocket's messages and notes when a page run ends (script_finished)."""
+
+    def __init__(self, page) -> None:  # noqa: ANN001 (playwright Page)
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._msg = ForwardMsg
+        self.finished: list[tuple[float, int]] = []  # (time, status)
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: bytes | str) -> None:
+        if isinstance(payload, str):
+            return
+        m = self._msg()
+        m.ParseFromString(payload)
+        if m.WhichOneof("type") == "script_finished":
+            self.finished.append((time.perf_counter(), int(m.script_finished)))
+
+    def wait_run(self, page, since: int, timeout_s: float = 600) -> float:  # noqa: ANN001
+        """Time at which the first run completed after message `since` (a rerun for switch_page is not one)."""
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        done = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            for t, status in self.finished[since:]:
+                if status == done:
+                    return t
+            page.wait_for_timeout(5)
+        raise TimeoutError("la page n'a pas fini son exécution")
+
+
+def _painted(page) -> float:  # noqa: ANN001
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return time.perf_counter()
+
+
+def visit(page, watch: RunWatch, go) -> tuple[float, float]:  # noqa: ANN001
+    """(seconds to the end of the run, seconds to the next painted frame) of `go()`."""
+    since = len(watch.finished)
+    t0 = time.perf_counter()
+    go()
+    end = watch.wait_run(page, since)
+    return end - t0, _painted(page) - t0
+
+
+def menu(page, title: str):  # noqa: ANN001, ANN201
+    return lambda: page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True).click()
+
+
+def address(page, url: str):  # noqa: ANN001, ANN201
+    return lambda: page.goto(url, wait_until="commit")
+
+
+def child(size: int, runs: int, only: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.bench_pages import _ensure_demo
+    from scripts.screenshot import CHROMIUM_ARGS
+
+    os.environ["OBSERVATOIRE_DB_URL"] = db_url(size)
+    os.environ["OBSERVATOIRE_DEMO_JEUNES"] = str(size)
+    _ensure_demo(size)
+    titles = dict(app_pages())
+    results: dict[str, dict] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for script, title in titles.items():
+            if only and only.lower() not in title.lower():
+                continue
+            path = "" if script == "pages/accueil.py" else Path(script).stem
+            cold, warm = [], []
+            for _ in range(runs):
+                with server(size) as url:
+                    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+                    watch = RunWatch(page)
+                    cold.append(visit(page, watch, address(page, f"{url}/{path}")))
+                    visit(page, watch, menu(page, titles[DETOUR]))
+                    warm.append(visit(page, watch, menu(page, title)))
+                    page.close()
+            results[title] = {
+                "froid": [statistics.median(c[i] for c in cold) for i in (0, 1)],
+                "chaud": [statistics.median(w[i] for w in warm) for i in (0, 1)],
+            }
+            r = results[title]
+            print(
+                f"  {size:>7} {title:<22} froid {r['froid'][1]:6.2f} s   chaud {r['chaud'][1]:6.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+        browser.close()
+    return {"size": size, "pages": results}
+
+
+def table(results: list[dict], runs: int) -> str:
+    sizes = [r["size"] for r in results]
+    lines = [
+        f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
+        f"{platform.system()} ; serveur `streamlit run app.py` réel, base SQLite embarquée, Chromium de Debian "
+        "(1920 × 1080). Visiteur non connecté.",
+        f"Secondes mesurées dans le navigateur (médiane de {runs} essais), du clic jusqu'à la fin de l'exécution "
+        "de la page (message `script_finished` reçu), puis jusqu'à l'image suivante affichée. « Froid » : un "
+        "nouveau processus serveur, la page ouverte par son adresse (lecture de l'entrepôt et de la publication "
+        "comprises) ; « chaud » : retour sur la page par le menu après une autre page. "
+        "Commande : `python benchmarks/bench_browser.py`.",
+        "",
+        "| page | "
+        + " | ".join(
+            f"{fr_int(s)} jeunes : froid (s) | chaud : fin de l'exécution (s) | chaud : affiché (s)" for s in sizes
+        )
+        + " |",
+        "|---|" + "---:|---:|---:|" * len(sizes),
+    ]
+    titles = list(dict.fromkeys(t for r in results for t in r["pages"]))
+    for title in titles:
+        cells = []
+        for r in results:
+            p = r["pages"].get(title)
+            cells.append(
+                f"{fr_decimal(p['froid'][1])} | {fr_decimal(p['chaud'][0])} | {fr_decimal(p['chaud'][1])}"
+                if p
+                else "— | — | —"
+            )
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[30_000, 300_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--page", default="", help="seulement les pages dont le titre contient ce texte")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.sizes[0], args.runs, args.page)))
+        return
+    results = run_children(__file__, args.sizes, ["--runs", str(args.runs), "--page", args.page])
+    body = table(results, args.runs)
+    print(body)
+    if not args.page:  # a partial run never replaces the full table
+        from benchmarks.report import write_section
+
+        write_section("Pages dans le navigateur", body)
+
+
+if __name__ == "__main__":
+    main()
