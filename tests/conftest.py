@@ -57,58 +57,27 @@ def pg_url() -> str:
     return url
 
 
-def _free_port() -> int:
-    import socket
+def empty_postgres(engine) -> None:  # noqa: ANN001 (SQLAlchemy Engine)
+    """Drop every table of the test PostgreSQL database: the test that calls this owns it."""
+    from sqlalchemy import text
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from lib.db.schema import Base
+
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        Base.metadata.drop_all(conn)
 
 
 @pytest.fixture(scope="session")
 def streamlit_server(demo_engine):
     """A real `streamlit run app.py` on the test database; yields its base URL."""
-    import subprocess
-    import time
-    import urllib.request
+    from scripts.serveur import serveur
 
-    port = _free_port()
-    env = {**os.environ, "OBSERVATOIRE_DB_URL": TEST_DB_URL}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310 (loopback)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("le serveur Streamlit n'a pas démarré en 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        with serveur({"OBSERVATOIRE_DB_URL": TEST_DB_URL}, timeout_s=60) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

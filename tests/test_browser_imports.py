@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from scripts.screenshot import wait_streamlit
-from tests.conftest import ROOT, TEST_DB_URL, _free_port
+from scripts.serveur import serveur
+from tests.conftest import TEST_DB_URL
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -25,28 +21,9 @@ def server(demo_engine, tmp_path):
     src.backup(dst)
     src.close()
     dst.close()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "OBSERVATOIRE_DB_URL": f"sqlite:///{tmp_path / 'b.db'}",
-        "OBSERVATOIRE_ADMIN_PASSWORD": "s3cret",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310 (loopback)
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    env = {"OBSERVATOIRE_DB_URL": f"sqlite:///{tmp_path / 'b.db'}", "OBSERVATOIRE_ADMIN_PASSWORD": "s3cret"}
+    with serveur(env) as url:
+        yield url
 
 
 def test_hostile_values_in_the_report_are_shown_as_text(server, browser, tmp_path) -> None:

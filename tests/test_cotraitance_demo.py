@@ -125,6 +125,27 @@ def test_annex_exports(demo_warehouse, published) -> None:
         Annexe(rep.table, cles, 2010, 5787, 0.5, "")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("hostile", ['=HYPERLINK("http://exemple.invalid","clic")', "+33 6 00", "@SOMME(A1)", "-1+2"])
+def test_the_annex_never_writes_a_formula(demo_warehouse, published, hostile: str) -> None:
+    """An ML name, a source or a region typed into the referentials is text in the annex, never a formula."""
+    import dataclasses
+
+    rep = repartition(demo_warehouse, 2010)
+    defm, cles = masquer_repartition(rep, published)
+
+    def renamed(m):  # noqa: ANN001, ANN202
+        ml = m.table["ml"].astype(str).replace("Mission locale Ariège", hostile)
+        return dataclasses.replace(m, table=m.table.assign(ml=ml))
+
+    a = Annexe(renamed(defm), renamed(cles), 2010, rep.enveloppe, rep.poids_defm, hostile, hostile)
+    ws = load_workbook(io.BytesIO(to_xlsx(a))).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    texts = [str(c.value) for c in cells]
+    assert "'" + hostile in texts  # the ML's row, its name kept as typed behind the apostrophe
+    assert not any(t.startswith(("=", "+", "@")) or (t.startswith("-") and not t[1:2].isdigit()) for t in texts)
+
+
 # ---------------------------------------------------------------- validation (own small database)
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 
 from lib.db.engine import make_engine, migrate
-from lib.db.schema import Base
+from tests.conftest import empty_postgres
 from tests.ingest_files import CLE_TEST
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,9 +103,7 @@ def test_sigkill_mid_load_leaves_sqlite_unchanged(tmp_path) -> None:
 @pytest.mark.postgres
 def test_sigkill_mid_load_leaves_postgres_unchanged(pg_url, tmp_path) -> None:
     engine = create_engine(pg_url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        Base.metadata.drop_all(conn)
+    empty_postgres(engine)
     _prepare(engine)
     before = _state(engine)
     _kill_mid_load(pg_url, _demo_extract(tmp_path / "extrait", 3000))

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from lib.db.schema import Base
+from tests.conftest import empty_postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -14,9 +14,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def pg_engine(pg_url):
     engine = create_engine(pg_url)
-    with engine.begin() as conn:  # a clean database: the tests own it
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        Base.metadata.drop_all(conn)
+    empty_postgres(engine)  # a clean database: the tests own it
     yield engine
     engine.dispose()
 
