@@ -9,7 +9,8 @@ comité member opening a shared link):
 - cold: a new server process, and the browser opens the page by its address: the warehouse
   read, the publication read and every cache of the page are made for this visit;
 - warm: in the same browser tab, another page from the menu, then this page again from the
-  menu, as when the comité goes back to a screen already shown.
+  menu, as when the comité goes back to a screen already shown (a page without the menu,
+  Mode séance, is opened again by its address).
 
 The time is measured in the browser, from the click (or the address typed) to the
 message that ends the page's run (Streamlit's `script_finished`, decoded from the
@@ -19,60 +20,26 @@ and writes it to BENCHMARKS.md (section "Pages dans le navigateur"). Measurement
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.bench_pages import app_pages, db_url  # noqa: E402
-from benchmarks.report import fr_decimal, fr_int, run_children  # noqa: E402
+from benchmarks.report import fr_decimal, fr_int, main_by_size  # noqa: E402
+from scripts.serveur import serveur  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DETOUR = "pages/glossaire.py"  # the page visited in between for the warm measure (reads no data)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def server(size: int) -> Iterator[str]:
-    """A new `streamlit run app.py` process on the demo database of this size; yields its address."""
-    port = _free_port()
-    env = {**os.environ, "OBSERVATOIRE_DB_URL": db_url(size), "OBSERVATOIRE_DEMO_JEUNES": str(size)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310 (loopback)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise RuntimeError("le serveur Streamlit n'a pas démarré en 120 s") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+def server(size: int):  # noqa: ANN201 (a context manager yielding the address)
+    """A new `streamlit run app.py` process on the demo database of this size."""
+    return serveur({"OBSERVATOIRE_DB_URL": db_url(size), "OBSERVATOIRE_DEMO_JEUNES": str(size)}, timeout_s=120)
 
 
 class RunWatch:
@@ -125,6 +92,10 @@ def menu(page, title: str):  # noqa: ANN001, ANN201
     return lambda: page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True).click()
 
 
+def key(page, name: str):  # noqa: ANN001, ANN201
+    return lambda: page.keyboard.press(name)
+
+
 def address(page, url: str):  # noqa: ANN001, ANN201
     return lambda: page.goto(url, wait_until="commit")
 
@@ -152,8 +123,11 @@ def child(size: int, runs: int, only: str) -> dict:
                     page = browser.new_page(viewport={"width": 1920, "height": 1080})
                     watch = RunWatch(page)
                     cold.append(visit(page, watch, address(page, f"{url}/{path}")))
-                    visit(page, watch, menu(page, titles[DETOUR]))
-                    warm.append(visit(page, watch, menu(page, title)))
+                    if page.locator("[data-testid=stSidebarNav]").is_visible():
+                        visit(page, watch, menu(page, titles[DETOUR]))
+                        warm.append(visit(page, watch, menu(page, title)))
+                    else:  # a page without the menu (Mode séance): opened again by its address
+                        warm.append(visit(page, watch, address(page, f"{url}/{path}")))
                     page.close()
             results[title] = {
                 "froid": [statistics.median(c[i] for c in cold) for i in (0, 1)],
@@ -165,8 +139,27 @@ def child(size: int, runs: int, only: str) -> dict:
                 file=sys.stderr,
                 flush=True,
             )
+        meeting = walk_meeting(browser, size, runs) if not only or only.lower() in "mode séance" else []
         browser.close()
-    return {"size": size, "pages": results}
+    return {"size": size, "pages": results, "seance": meeting}
+
+
+def walk_meeting(browser, size: int, runs: int) -> list[float]:  # noqa: ANN001 (playwright Browser)
+    """Mode séance, every screen in turn (right arrow), seconds to each screen painted: median of `runs`."""
+    from lib.bilan.seance import ECRANS
+
+    walks = []
+    for _ in range(runs):
+        with server(size) as url:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            watch = RunWatch(page)
+            visit(page, watch, address(page, f"{url}/seance"))
+            start = page.get_by_role("button", name="Commencer la séance")
+            times = [visit(page, watch, start.click)[1]]
+            times += [visit(page, watch, key(page, "ArrowRight"))[1] for _ in ECRANS]
+            walks.append(times)
+            page.close()
+    return [statistics.median(w[i] for w in walks) for i in range(len(walks[0]))]
 
 
 def table(results: list[dict], runs: int) -> str:
@@ -199,26 +192,23 @@ def table(results: list[dict], runs: int) -> str:
                 else "— | — | —"
             )
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    walks = [r for r in results if r.get("seance")]
+    if walks:
+        lines += [
+            "",
+            "Mode séance, bilan annuel de la région : secondes jusqu'à l'écran affiché, du clic sur « Commencer "
+            "la séance » (écran 1, préparation comprise) puis de chaque flèche droite.",
+            "",
+            "| écran | " + " | ".join(f"{fr_int(r['size'])} jeunes (s)" for r in walks) + " |",
+            "|---|" + "---:|" * len(walks),
+        ]
+        for i in range(len(walks[0]["seance"])):
+            lines.append(f"| {i + 1} | " + " | ".join(fr_decimal(r["seance"][i]) for r in walks) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[30_000, 300_000])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--page", default="", help="seulement les pages dont le titre contient ce texte")
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.sizes[0], args.runs, args.page)))
-        return
-    results = run_children(__file__, args.sizes, ["--runs", str(args.runs), "--page", args.page])
-    body = table(results, args.runs)
-    print(body)
-    if not args.page:  # a partial run never replaces the full table
-        from benchmarks.report import write_section
-
-        write_section("Pages dans le navigateur", body)
+    main_by_size(__file__, __doc__, "Pages dans le navigateur", child, table)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,9 @@ A slow machine never fails anything: these are measurements, not tests.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import functools
 import gc
-import json
 import os
 import platform
 import statistics
@@ -33,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.report import fr_decimal, fr_int, run_children  # noqa: E402
+from benchmarks.report import fr_decimal, fr_int, main_by_size  # noqa: E402
 
 APP = ROOT / "app.py"
 
@@ -187,25 +185,7 @@ def table(results: list[dict], runs: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[30_000, 300_000])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--no-write", action="store_true", help="ne pas écrire BENCHMARKS.md")
-    parser.add_argument(
-        "--page", default="", help="seulement les pages dont le titre contient ce texte (implique --no-write)"
-    )
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.sizes[0], args.runs, args.page)))
-        return
-    results = run_children(__file__, args.sizes, ["--runs", str(args.runs), "--page", args.page])
-    body = table(results, args.runs)
-    print(body)
-    if not (args.no_write or args.page):  # a partial run never replaces the full table
-        from benchmarks.report import write_section
-
-        write_section("Pages", body)
+    main_by_size(__file__, __doc__, "Pages", child, table)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
@@ -37,6 +37,37 @@ def run_children(script: str, sizes: Sequence[int], args: Sequence[str] = ()) ->
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return results
+
+
+def main_by_size(
+    script: str,
+    doc: str,
+    section: str,
+    child: Callable[[int, int, str], dict],
+    table: Callable[[list[dict], int], str],
+) -> None:
+    """The command line of the page benchmarks: `SIZES… [--runs N] [--page TEXT] [--no-write]`, one child
+    process per dataset size (`child(size, runs, page)` prints its JSON), then `table` printed and
+    written to BENCHMARKS.md under `section` (a partial run, --page, never replaces the full table)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[30_000, 300_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="ne pas écrire BENCHMARKS.md")
+    parser.add_argument(
+        "--page", default="", help="seulement les pages dont le titre contient ce texte (implique --no-write)"
+    )
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.sizes[0], args.runs, args.page)))
+        return
+    results = run_children(script, args.sizes, ["--runs", str(args.runs), "--page", args.page])
+    body = table(results, args.runs)
+    print(body)
+    if not (args.no_write or args.page):
+        write_section(section, body)
 
 
 def fr_decimal(x: float, decimals: int = 2) -> str:
