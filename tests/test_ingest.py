@@ -444,3 +444,27 @@ def test_a_database_refusal_mid_load_is_said_in_french_and_changes_nothing(base,
     assert res.statut == "refusé" and "la base de données a refusé l'écriture ; rien n'a été modifié" in res.texte()
     assert "OperationalError" not in res.texte()
     assert empreinte(base) == before
+
+
+def test_a_very_long_text_is_cut_with_a_warning_and_a_long_identifier_refused(base, tmp_path) -> None:
+    from lib.ingest.formats import LONGUEUR_TEXTE
+
+    paths = extrait(base, tmp_path)
+    dispositifs = pd.read_csv(paths["dispositifs"], sep=";", dtype=str, keep_default_na=False)
+    dispositifs.loc[0, "motif_sortie"] = "emploi durable " + "x" * 400
+    paths = extrait(base, tmp_path, dispositifs=dispositifs)
+    res = charger_extrait(base, liste(paths), "animateur")
+    assert res.statut == "avertissements à accepter", res.texte()
+    assert f"colonne « motif_sortie » : texte de plus de {LONGUEUR_TEXTE} caractères, coupé" in res.texte()
+    res = charger_extrait(base, liste(paths), "animateur", accepter_avertissements=True)
+    assert res.statut == "chargé"
+    with base.connect() as conn:
+        stored = conn.execute(text("SELECT motif_sortie FROM dispositif")).scalars().all()
+    assert [len(m) for m in stored if m] == [LONGUEUR_TEXTE] and stored[0].startswith("emploi durable x")
+
+    (tmp_path / "b").mkdir()
+    jeunes = pd.read_csv(paths["jeunes"], sep=";", dtype=str, keep_default_na=False)
+    jeunes.loc[0, "identifiant"] = "9" * 65
+    res = charger_extrait(base, liste(extrait(base, tmp_path / "b", jeunes=jeunes)), "animateur")
+    assert res.statut == "refusé" and "identifiant de plus de 64 caractères" in res.texte()
+    assert data_version(base) == 1  # the first load stays, untouched
