@@ -45,7 +45,7 @@ CARRIERS = {
     ("lib/ui/seance.py", "screen"): "Bilan de lib/bilan (écrans de la séance), lu dans la publication",
     ("lib/ui/seance.py", "navigation"): "aucun chiffre : boutons et raccourcis clavier (script constant)",
     ("lib/ui/style.py", "apply"): "aucun chiffre : feuille de style constante",
-    ("lib/ui/imports.py", "modeles"): "aucun chiffre : modèles vides des formats d'import (docs/formats.md)",
+    ("lib/ui/imports.py", "modele"): "aucun chiffre : modèle vide d'un format d'import (docs/formats.md)",
     ("lib/ui/animation.py", "_history"): "aucune personne : coûts et textes saisis du programme d'animation",
 }
 

@@ -131,7 +131,7 @@ def test_all_errors_are_reported_at_once() -> None:
 
 def test_form_frame_goes_through_the_same_checks() -> None:
     frame = form_frame("ML09", "2010-T1", {"mrs_evaluations": 12, "mrs_reussies": None, "delai_premier_entretien": 4.5})
-    saisies, errors = validate(frame, CAT, MLS)
+    saisies, errors = validate(frame, CAT, [*MLS, "ML65"])  # ML65: Hautes-Pyrénées, a demo region's ML
     assert not errors
     assert [(s.indicateur, s.valeur, s.ligne) for s in saisies] == [
         ("mrs_evaluations", 12.0, None),
@@ -158,3 +158,18 @@ def test_quarters() -> None:
     assert trimestres.of_years(2009, 2010)[0] == "2009-T1" and len(trimestres.of_years(2009, 2010)) == 8
     with pytest.raises(trimestres.TrimestreInvalide):
         trimestres.parse("2010-Q1")
+
+
+def test_the_shipped_template_imports_without_error() -> None:
+    """docs/modeles/partenariat.csv, the file the Partenariat page offers, is a valid import as it is."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "modeles" / "partenariat.csv"
+    frame, errors = read_file(path.read_bytes(), path.name)
+    assert not errors
+    saisies, errors = validate(frame, CAT, [*MLS, "ML65"])  # ML65: Hautes-Pyrénées, a demo region's ML
+    assert not errors
+    assert [(s.indicateur, s.ml_code, s.trimestre, s.valeur) for s in saisies] == [
+        ("entrees_cotraitance", "ML09", "2010-T1", 81.0),
+        ("delai_premier_entretien", "ML65", "2010-T1", 4.5),
+    ]

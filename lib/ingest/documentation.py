@@ -88,8 +88,26 @@ def _section(fmt: Format) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _partenariat() -> str:
+    from lib.partenariat.entry import DESCRIPTION_COLONNES
+
+    lines = [
+        "## Indicateurs de partenariat (`partenariat`)",
+        "",
+        "Valeurs trimestrielles des indicateurs du partenariat ML ↔ France Travail, importées par la page "
+        "**Partenariat** (onglet « Saisie et import ») : une ligne par indicateur, mission locale et trimestre. "
+        "CSV (`;` ou `,`, UTF-8 ou Latin-1) ou XLSX ; le fichier est vérifié en entier et rien n'est enregistré "
+        "s'il contient une erreur. Modèle : [`docs/modeles/partenariat.csv`](modeles/partenariat.csv).",
+        "",
+        "| colonne | description |",
+        "|---|---|",
+    ]
+    lines += [f"| `{c}` | {d} |" for c, d in DESCRIPTION_COLONNES.items()]
+    return "\n".join(lines) + "\n"
+
+
 def formats_markdown() -> str:
-    return INTRO + "\n" + "\n".join(_section(f) for f in FORMATS)
+    return INTRO + "\n" + "\n".join([*(_section(f) for f in FORMATS), _partenariat()])
 
 
 def ecrire(docs: Path = DOCS) -> list[Path]:
@@ -100,6 +118,10 @@ def ecrire(docs: Path = DOCS) -> list[Path]:
         path = docs / "modeles" / f"{fmt.cle}.csv"
         path.write_text(fmt.modele_csv(), encoding="utf-8")
         out.append(path)
+    from lib.partenariat.entry import MODELE_CSV
+
+    out.append(docs / "modeles" / "partenariat.csv")
+    out[-1].write_text(MODELE_CSV, encoding="utf-8")
     return out
 
 

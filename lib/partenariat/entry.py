@@ -36,6 +36,18 @@ ALIASES = {  # header as typed (lower case, no accent) → expected column
     "valeur": "valeur",
 }
 MAX_LIGNES = 20_000
+# The template (docs/modeles/partenariat.csv, downloadable from the Partenariat page): header, example lines
+MODELE_CSV = """indicateur;ml;trimestre;valeur
+entrees_cotraitance;ML09;2010-T1;81
+delai_premier_entretien;ML65;2010-T1;4,5
+"""
+DESCRIPTION_COLONNES = {  # column → what it holds (docs/formats.md)
+    "indicateur": "code de l'indicateur (catalogue de la page Partenariat, `partenariat.toml`)",
+    "ml": "code de la mission locale (page Référentiels)",
+    "trimestre": "trimestre au format AAAA-Tn (2010-T1) ; un indicateur semestriel ou annuel porte sur le "
+    "dernier trimestre de sa période",
+    "valeur": "nombre, virgule ou point décimal ; un indicateur qui compte des jeunes est un entier",
+}
 FREQ_LABEL = {"trimestrielle": "trimestriel", "semestrielle": "semestriel", "annuelle": "annuel"}
 
 

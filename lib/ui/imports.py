@@ -67,14 +67,19 @@ def modeles() -> None:
     cols = st.columns(4)
     for i, fmt in enumerate(FORMATS):
         with cols[i % 4]:
-            st.download_button(
-                f"Modèle : {fmt.titre.split(' (')[0]}",
-                fmt.modele_csv().encode("utf-8"),
-                file_name=f"{fmt.cle}.csv",
-                mime="text/csv",
-                key=f"modele-{fmt.cle}",
-                on_click="ignore",  # a blank form: no rerun, so quick clicks in a row all get their file
-            )
+            modele(f"Modèle : {fmt.titre.split(' (')[0]}", fmt.modele_csv(), fmt.cle)
+
+
+def modele(label: str, csv: str, cle: str) -> None:
+    """The download button of one blank template (header and example lines, no figure)."""
+    st.download_button(
+        label,
+        csv.encode("utf-8"),
+        file_name=f"{cle}.csv",
+        mime="text/csv",
+        key=f"modele-{cle}",
+        on_click="ignore",  # a blank form: no rerun, so quick clicks in a row all get their file
+    )
 
 
 def versions_table(versions: list[Version], courante: int) -> None:

@@ -22,12 +22,13 @@ from lib.export.tables import display_frame
 from lib.partenariat import dashboard, store, trimestres
 from lib.partenariat.catalogue import Catalogue, CatalogueError, catalogue
 from lib.partenariat.dashboard import REGION
-from lib.partenariat.entry import EntryError, form_frame, read_file, validate
+from lib.partenariat.entry import MODELE_CSV, EntryError, form_frame, read_file, validate
 from lib.partenariat.status import COULEURS, SYMBOLES, Statut, atteinte, libelle
 from lib.secret import HIDDEN_MARK, LEGEND, STATUS, MaskedTable
 from lib.ui import render
 from lib.ui.filters import keep
 from lib.ui.glossary import explain, help_for
+from lib.ui.imports import modele
 
 CSS = """
 <style>
@@ -47,10 +48,6 @@ CSS = """
 .pk-comment {border-left: 4px solid #6b7fa8; padding: .4rem .8rem; background: #f5f7fb; margin: .3rem 0}
 </style>
 """
-FORMAT_IMPORT = """indicateur;ml;trimestre;valeur
-entrees_cotraitance;ML09;2010-T1;81
-mrs_evaluations;ML65;2010-T1;28
-delai_premier_entretien;ML65;2010-T1;4,5"""
 MAX_ERREURS = 30
 
 
@@ -416,8 +413,9 @@ def _import_box(engine: Engine, cat: Catalogue, mls: Mapping[str, str], user: Us
         "valeur. Trimestre au format 2010-T1. Le fichier est vérifié en entier : s'il contient une erreur, "
         "rien n'est enregistré."
     )
+    modele("Modèle de fichier (CSV)", MODELE_CSV, "partenariat")
     with st.expander("Exemple de fichier et codes des indicateurs"):
-        st.code(FORMAT_IMPORT, language=None)
+        st.code(MODELE_CSV, language=None)
         st.markdown(
             "\n".join(f"- `{i.code}` : {_e(i.libelle)} ({i.frequence})" for i in cat)
             + "\n\nCodes des missions locales : "
