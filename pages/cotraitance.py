@@ -95,7 +95,7 @@ with onglets[1]:
         f"attendu au prorata des jours écoulés au {fr.date_longue(date_ref)}.",
         help=help_for("Affectation", "Pro rata temporis", "Projection"),
     )
-    ui.tolerance_chart(m.objectifs, m.realisation, date_ref, "Réalisation au prorata par mission locale")
+    ui.tolerance_chart(m.objectifs, m.realisation, "Réalisation au prorata par mission locale")
     ui.suivi_table(
         m.objectifs, m.realisation, m.etapes, f"Réalisation des quotas {annee} au {fr.date_longue(date_ref)}"
     )

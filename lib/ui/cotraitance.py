@@ -234,7 +234,7 @@ def _situation(taux_pct: float, objectif: pd.Series) -> str:
     return "✓ dans la tolérance"
 
 
-def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, date_ref: dt.date, title: str) -> None:
+def tolerance_chart(objectifs: MaskedTable, realisation: MaskedTable, title: str) -> None:
     """Realisation / pro rata per ML against the tolerance band (hidden rates are not drawn)."""
     render.require_masked(objectifs, realisation)
     t = realisation.table[realisation.table["ml"].astype(str) != TOTAL]

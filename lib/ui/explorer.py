@@ -45,7 +45,7 @@ def cross_table(masked: MaskedTable, title: str, key: str, value: str | None = N
     render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
-    content = digest(masked)
+    content = masked.content_key
     numbers, frame = prepare(digest("grille", content, value, margins), lambda: _grids(masked, value, margins))
     render.grid(frame, masked, [frame.columns[0]], table_height(len(frame)))
     if masked.hidden_count:

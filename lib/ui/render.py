@@ -87,7 +87,7 @@ def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto")
     require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     badge(masked)
-    content = digest(masked)
+    content = masked.content_key
     frame = prepare(digest("ecran", content), lambda: _screen_frame(masked))
     grid(frame, masked, [masked.label(d) for d in masked.dims], height)
     if masked.hidden_count:
@@ -123,7 +123,7 @@ def table_files(
     require_masked(masked)
     version = current_version()
     # hashed once, not per file
-    content = digest(content or digest(masked), frame, title, version, fr.date_courte(dt.date.today()))
+    content = digest(content or masked.content_key, frame, title, version, fr.date_courte(dt.date.today()))
     made = {
         fmt: prepare(digest(fmt, content), make)
         for fmt, make in (
