@@ -29,6 +29,7 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # the standard interactive-login cost
 class User:
     login: str
     role: str
+    ml: str | None = None  # the mission locale of a « mission_locale » account (its code)
 
     def can(self, role: str) -> bool:
         return ROLES[self.role] >= ROLES[role]
