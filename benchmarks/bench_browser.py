@@ -156,6 +156,7 @@ def walk_meeting(browser, size: int, runs: int) -> list[float]:  # noqa: ANN001 
             visit(page, watch, address(page, f"{url}/seance"))
             start = page.get_by_role("button", name="Commencer la séance")
             times = [visit(page, watch, start.click)[1]]
+            page.wait_for_function("() => document.__seanceKeys === true")  # the keyboard is listened to
             times += [visit(page, watch, key(page, "ArrowRight"))[1] for _ in ECRANS]
             walks.append(times)
             page.close()

@@ -29,6 +29,9 @@ if chosen is None:  # choose once; the period then stays fixed for the whole seq
         unsafe_allow_html=True,
     )
     years = offered_years(w)
+    if not st.session_state.get("seance_preparee"):  # the usual choice is ready before it is made
+        st.session_state["seance_preparee"] = True
+        ui.prewarm(w, make_period("annee", int(years[-1]), 1), Scope())
     c1, c2, c3 = st.columns(3)
     kind = c1.radio("Période", ["annee", "trimestre"], format_func={"annee": "Année", "trimestre": "Trimestre"}.get,
                     horizontal=True, key="seance_type")  # fmt: skip
@@ -44,11 +47,11 @@ if chosen is None:  # choose once; the period then stays fixed for the whole seq
         scope = Scope(level, c5.selectbox(levels[level], list(options), format_func=options.get, key=f"seance_{level}"))
     if st.button("Commencer la séance", type="primary", key="seance_commencer"):
         st.session_state["seance"] = (make_period(kind, int(year), int(quarter) if kind == "trimestre" else 1), scope)
+        ui.prewarm(w, *st.session_state["seance"])
         st.session_state["seance_ecran"] = 0
         st.rerun()
     st.stop()
 
 period, scope = chosen
-bilan = ui.prepare(w, period, scope)
 n = ui.navigation(len(ECRANS) + 1)
-ui.screen(bilan, n, period)
+ui.screen(ui.prepare(w, period, scope, n), n, period)

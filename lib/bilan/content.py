@@ -65,35 +65,43 @@ def build(
     progress: Progress = lambda f, m: None,
 ) -> Bilan:
     """Every section of the bilan for `period` and `scope`; `textes`: the animateur's text per section."""
-    cfg = settings()
     textes = textes or {}
-    territoire = view.scope_label(w, scope)
-    steps: list[tuple[str, Callable[[], Section]]] = [
-        ("chiffres", lambda: _chiffres(w, period, scope)),
-        ("profils", lambda: _profils(w, period, scope)),
-        ("dispositifs", lambda: _dispositifs(w, period, scope)),
-        ("tendances", lambda: _tendances(w, period, scope)),
-        ("carte", lambda: _carte(w, period)),
-        ("cotraitance", lambda: _cotraitance(w, period, scope)),
-        ("partenariat", lambda: _partenariat(w, period, scope, territoire)),
-        ("animation", lambda: _animation(period)),
-    ]
     sections = []
-    for n, (code, make) in enumerate(steps):
-        progress(n / len(steps), f"{SECTIONS[code]}…")
-        section = make()
+    for n, code in enumerate(SECTIONS):
+        progress(n / len(SECTIONS), f"{SECTIONS[code]}…")
+        section = build_section(w, period, scope, code)
         section.texte_animateur = (textes.get(code) or "").strip()
         sections.append(section)
     progress(1.0, "Mise en page")
-    logo = cfg_logo()
+    return header(w, period, scope, sections)
+
+
+def build_section(w: Warehouse, period: Period, scope: Scope, code: str) -> Section:
+    """One section alone: the meeting mode builds only the screen it shows."""
+    makers: dict[str, Callable[[], Section]] = {
+        "chiffres": lambda: _chiffres(w, period, scope),
+        "profils": lambda: _profils(w, period, scope),
+        "dispositifs": lambda: _dispositifs(w, period, scope),
+        "tendances": lambda: _tendances(w, period, scope),
+        "carte": lambda: _carte(w, period),
+        "cotraitance": lambda: _cotraitance(w, period, scope),
+        "partenariat": lambda: _partenariat(w, period, scope, view.scope_label(w, scope)),
+        "animation": lambda: _animation(period),
+    }
+    return makers[code]()
+
+
+def header(w: Warehouse, period: Period, scope: Scope, sections: list[Section]) -> Bilan:
+    """Title, territory, version, sources and rules around `sections`."""
+    territoire = view.scope_label(w, scope)
     return Bilan(
         titre=titre_bilan(period),
         sous_titre=f"{territoire} — {_period_words(period)}",
         territoire=territoire,
         association=association(),
-        logo=logo,
+        logo=cfg_logo(),
         version=int(w.version),
-        source=cfg.source,
+        source=settings().source,
         genere_le=dt.datetime.now(),
         sections=sections,
         regles=tuple(rules_note()[1:]),

@@ -1,7 +1,7 @@
 """Meeting mode: full screen, large type for a projector (1920×1080), one screen at a time.
 
-The bilan's sections are built once per (data version, period, territory) and cached;
-each screen then only lays out strings and published series (hidden points are not there).
+Each screen builds the one bilan section it shows, once per (data version, period, territory,
+section), then only lays out strings and published series (hidden points are not there).
 Next / previous: buttons, and the arrow or page keys (what a presenter's remote sends).
 """
 
@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
+import threading
+from dataclasses import replace
 
 import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components
 
 from lib.bilan import content, formats
-from lib.bilan.model import Bilan, Chiffre, Element, Graphique, Image, Tableau, Texte
+from lib.bilan.model import Bilan, Chiffre, Element, Graphique, Image, Section, Tableau, Texte
 from lib.bilan.seance import ECRANS, Ecran, elements
 from lib.config import settings
 from lib.indicators.data import Warehouse
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
+
+log = logging.getLogger(__name__)
 
 STYLE = """
 <style>
@@ -80,20 +85,40 @@ def full_screen() -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _bilan(_w: Warehouse, key: tuple[str, int], period: Period, scope: Scope) -> Bilan:
-    return content.build(_w, period, scope)
+def _header(_w: Warehouse, key: tuple[str, int], period: Period, scope: Scope) -> Bilan:
+    return content.header(_w, period, scope, [])
 
 
-def prepare(w: Warehouse, period: Period, scope: Scope) -> Bilan:
-    """Every screen's figures, built once per data version (a progress bar the first time)."""
+@st.cache_data(max_entries=128, show_spinner=False)
+def _section(_w: Warehouse, key: tuple[str, int], period: Period, scope: Scope, code: str) -> Section:
+    return content.build_section(_w, period, scope, code)
+
+
+def prewarm(w: Warehouse, period: Period, scope: Scope) -> None:
+    """When the séance starts, every screen's section is built in the background, in screen order,
+    while the room looks at the cover: no screen waits for its first showing. The cache's per-key
+    lock makes a click that arrives first wait for that same computation, never run it twice."""
     key = (settings().database_url, int(w.version))
-    bar = st.progress(0.0, text="Préparation de la séance…")
-    try:
-        # the first build reports its progress; afterwards the cache answers at once
-        bilan = _bilan(w, key, period, scope)
-    finally:
-        bar.empty()
-    return bilan
+
+    def build_all() -> None:
+        for code in dict.fromkeys(e.section for e in ECRANS):
+            try:
+                _section(w, key, period, scope, code)
+            except Exception:  # noqa: BLE001 (the screen itself will build it and show the error)
+                log.exception("préparation de la séance : section %s", code)
+
+    threading.Thread(target=build_all, name="seance-preparation", daemon=True).start()
+
+
+def prepare(w: Warehouse, period: Period, scope: Scope, n: int) -> Bilan:
+    """What screen n shows: the header, and the one section of the bilan it needs (cached per data version).
+
+    Only that section is built, so the first showing of a screen costs one section, not the whole bilan."""
+    key = (settings().database_url, int(w.version))
+    head = _header(w, key, period, scope)
+    if n == 0:
+        return head
+    return replace(head, sections=[_section(w, key, period, scope, ECRANS[n - 1].section)])
 
 
 def _move(step: int, count: int) -> None:
