@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,3 +36,37 @@ def as_number(text: str) -> float | None:
     if text == "s":
         return None
     return float(text.replace(NBSP, "").replace(" ", "").replace(",", ".").replace("%", ""))
+
+
+class _TableReader(HTMLParser):
+    """The cells of the HTML tables of a page (lib.ui.render.wrapped_table), row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table written as HTML on the page, as frames (first row = header)."""
+    reader = _TableReader()
+    for element in at.get("html"):
+        reader.feed(element.value)
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in reader.tables if rows]

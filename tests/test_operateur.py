@@ -30,8 +30,12 @@ def test_glossary_follows_the_configured_tolerance_and_threshold(tmp_path, monke
     import lib.ui.glossary as glossary
 
     text = config.CONFIG_PATH.read_text(encoding="utf-8")
-    text = text.replace("tolerance = 0.20", "tolerance = 0.15").replace(
-        "population_commune_min = 2000", "population_commune_min = 5000"
+    text = (
+        text.replace("tolerance = 0.20", "tolerance = 0.15")
+        .replace("population_commune_min = 2000", "population_commune_min = 5000")
+        .replace("seuil_diffusion = 5 ", "seuil_diffusion = 11 ")
+        .replace("seuil_commentaire_case = 30 ", "seuil_commentaire_case = 40 ")
+        .replace("seuil_commentaire_total = 100 ", "seuil_commentaire_total = 150 ")
     )
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
@@ -40,6 +44,10 @@ def test_glossary_follows_the_configured_tolerance_and_threshold(tmp_path, monke
         importlib.reload(glossary)
         assert glossary.TERMES["Tolérance"].endswith("±15\u202f%.")
         assert "moins de 5\u202f000 habitants" in glossary.TERMES["Commune de résidence"]
+        assert "moins de 11 personnes" in glossary.TERMES["Secret statistique"]
+        assert "moins de 40 personnes" in glossary.TERMES["Non commentable"]
+        assert "inférieur à 150" in glossary.TERMES["Non commentable"]
+        assert "moins de 11 personnes" in glossary.TERMES["Évolution sur un an"]
     finally:
         monkeypatch.undo()
         importlib.reload(glossary)

@@ -90,7 +90,7 @@ def test_zero_dimensions():
     assert list(small.table.columns) == ["n", "status"]
     assert small.table["status"].tolist() == ["primary"]
     assert math.isnan(small.grand_total()["n"])
-    assert small.reasons == ("non commentable : total inférieur à 100",)
+    assert small.reasons == ("total inférieur à 100",)
     big = protect(pd.DataFrame({"n": [250]}), [], rules=RULES)
     assert big.grand_total()["n"] == 250 and big.commentable and big.reasons == ()
     assert_safe(small, pd.DataFrame({"n": [3]}))
@@ -100,8 +100,8 @@ def test_commentability_reasons():
     m = protect(pd.DataFrame({"a": ["x", "y"], "n": [20, 50]}), ["a"], rules=RULES)
     assert not m.commentable
     assert m.reasons == (
-        "non commentable : une case compte moins de 30 personnes",
-        "non commentable : total inférieur à 100",
+        "une case compte moins de 30 personnes",
+        "total inférieur à 100",
     )
     ok = protect(pd.DataFrame({"a": ["x", "y"], "n": [30, 70]}), ["a"], rules=RULES)
     assert ok.commentable and ok.reasons == ()
@@ -298,6 +298,6 @@ def test_a_published_table_without_margins_is_judged_on_its_cells() -> None:
     assert from_cells(frame, ["Mois", "Mesure"], "n", order).commentable  # 2,160 people, every cell ≥ 30
     few = frame.assign(n=[20.0, 15.0, 12.0, 10.0])
     assert from_cells(few, ["Mois", "Mesure"], "n", order).reasons == (
-        "non commentable : une case compte moins de 30 personnes",
-        "non commentable : total inférieur à 100",
+        "une case compte moins de 30 personnes",
+        "total inférieur à 100",
     )

@@ -66,7 +66,7 @@ NOTE_SECRET = (
 )
 NOTE_REMPLACEES = (
     "Les valeurs remplacées d'un indicateur qui dénombre des jeunes ne sont pas diffusées : l'écart entre "
-    "deux saisies pourrait dénombrer moins de 5 jeunes."
+    f"deux saisies pourrait dénombrer moins de {resolve(None).seuil_diffusion} jeunes."
 )
 DASH = "—"
 
@@ -259,11 +259,15 @@ def _texts(ind: Indicateur, r: dict, seuil: float) -> tuple[str, str, str, str, 
 
 
 def _reasons(table: pd.DataFrame) -> tuple[str, ...]:
-    """Which people-counting indicators fail rules 2–3 (a cell under 30, a total under 100)."""
+    """Which people-counting indicators fail rules 2–3 (a cell or a total under the configured thresholds)."""
     names = list(dict.fromkeys(table.loc[~table["commentable"].astype(bool), "indicateur"]))
     if not names:
         return ()
-    return ("non commentable (case de moins de 30 jeunes ou total inférieur à 100) : " + ", ".join(names),)
+    rules = resolve(None)
+    return (
+        f"{', '.join(names)} (une case de moins de {rules.seuil_commentaire_case} jeunes "
+        f"ou un total inférieur à {rules.seuil_commentaire_total})",
+    )
 
 
 def _masked(

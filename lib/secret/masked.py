@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from lib.config import settings
+
 if TYPE_CHECKING:
     from lib.secret.layout import Layout
 
@@ -23,7 +25,10 @@ Status = Literal["ok", "primary", "secondary"]
 TOTAL = "Total"
 STATUS = "status"
 HIDDEN_MARK = "s"
-LEGEND = "s : secret statistique (case de moins de 5 personnes, ou case masquée pour qu'on ne puisse pas la recalculer)"
+LEGEND = (
+    f"s : secret statistique (case de moins de {settings().secret.seuil_diffusion} personnes, ou case masquée pour "
+    "qu'on ne puisse pas la recalculer)"
+)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def from_cells(
     reasons: tuple[str, ...] = ()
     if (status != "ok").any():
         small = rules.seuil_commentaire_case
-        reasons = (f"non commentable : une case est masquée (elle peut compter moins de {small} personnes)",)
+        reasons = (f"une case est masquée (elle peut compter moins de {small} personnes)",)
     else:
         interior = np.ones(len(table), dtype=bool)
         for d in dims:

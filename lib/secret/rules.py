@@ -24,10 +24,10 @@ def hidden_floor(rules: SecretRules) -> float:
 
 
 def commentability_reasons(cells: np.ndarray, total: float, rules: SecretRules) -> tuple[str, ...]:
-    """Rules 2 and 3, in French, for the screen; empty when the table may be commented."""
+    """Rules 2 and 3, in French, for the screen (after « non commentable : »); empty when the table may be commented."""
     reasons = []
     if np.size(cells) and (np.asarray(cells) < rules.seuil_commentaire_case).any():
-        reasons.append(f"non commentable : une case compte moins de {rules.seuil_commentaire_case} personnes")
+        reasons.append(f"une case compte moins de {rules.seuil_commentaire_case} personnes")
     if total < rules.seuil_commentaire_total:
-        reasons.append(f"non commentable : total inférieur à {rules.seuil_commentaire_total}")
+        reasons.append(f"total inférieur à {rules.seuil_commentaire_total}")
     return tuple(reasons)

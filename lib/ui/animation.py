@@ -87,7 +87,7 @@ def band_figure(row: pd.Series) -> go.Figure:
         xaxis={"range": [0, top], "ticksuffix": " %", "title": None},
         yaxis={"autorange": "reversed"},
         separators=", ",
-        font={"size": 14},
+        font={"size": render.FONT_PX},
         showlegend=False,
     )
     return fig
@@ -98,7 +98,7 @@ def table(masked: MaskedTable, title: str, key: str) -> None:
     render.require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     shown = frame(masked)
-    render.grid(shown, masked, [masked.label(d) for d in masked.dims], 38 + 35 * len(shown))
+    render.grid(shown, masked, [masked.label(d) for d in masked.dims], wrap=True)  # 16 long action names
     st.caption("— : non renseigné. " + " ; ".join(masked.notes) + ".")
     render.downloads(masked, title, key)
 
@@ -129,7 +129,7 @@ def missions_chart(masked: MaskedTable, title: str) -> None:
         xaxis={"ticksuffix": " €"},
         separators=", ",
         legend={"orientation": "h", "y": -0.15},
-        font={"size": 14},
+        font={"size": render.FONT_PX},
     )
     render.plot(fig, masked)
 

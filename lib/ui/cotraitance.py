@@ -249,7 +249,7 @@ def _tolerance_figure(objectifs: MaskedTable, realisation: MaskedTable, title: s
     t = realisation.table[realisation.table["ml"].astype(str) != TOTAL]
     obj = objectifs.table.set_index(objectifs.table["ml"].astype(str))
     shown = t[t["taux_prorata"].notna()]
-    names = shown["ml"].astype(str).tolist()
+    names = [n.removeprefix("Mission locale ") for n in shown["ml"].astype(str)]  # the title says what they are
     first = obj.iloc[0]
     bas = float(first["bas"] / first["attendu"] * 100) if first["attendu"] else 80.0
     haut = float(first["haut"] / first["attendu"] * 100) if first["attendu"] else 120.0
@@ -263,7 +263,7 @@ def _tolerance_figure(objectifs: MaskedTable, realisation: MaskedTable, title: s
         marker_color=colors,
         text=[fr.pourcent(v) for v in shown["taux_prorata"]],
         textposition="outside",
-        hovertemplate="%{x} : %{text} de l'attendu au prorata<extra></extra>",
+        hovertemplate="Mission locale %{x} : %{text} de l'attendu au prorata<extra></extra>",
     )
     fig.update_layout(
         title=f"{title} (bande verte : tolérance {fr.nombre(bas)} – {fr.pourcent(haut)})",

@@ -53,10 +53,11 @@ TERMES: dict[str, str] = {
     "Un bassin ne suit pas les limites des missions locales.",
     "Niveau de formation": "VI et Vbis : sans qualification ; V : CAP/BEP ; IV : baccalauréat ; "
     "III et plus : bac + 2 et au-delà.",
-    "Secret statistique": "« s » : case masquée parce qu'elle compte moins de 5 personnes, ou parce qu'elle "
-    "permettrait de recalculer une case masquée à partir des totaux.",
-    "Non commentable": "Une table n'est pas commentée si une de ses cases compte moins de 30 personnes ou si son "
-    "total est inférieur à 100 : les écarts pourraient être dus au hasard.",
+    "Secret statistique": f"« s » : case masquée parce qu'elle compte moins de {settings().secret.seuil_diffusion} "
+    "personnes, ou parce qu'elle permettrait de recalculer une case masquée à partir des totaux.",
+    "Non commentable": "Une table n'est pas commentée si une de ses cases compte moins de "
+    f"{settings().secret.seuil_commentaire_case} personnes ou si son total est inférieur à "
+    f"{settings().secret.seuil_commentaire_total} : les écarts pourraient être dus au hasard.",
     "Comité de pilotage": "État, Région, opérateur public de l'emploi et ARML : il suit la "
     "convention chaque trimestre.",
     "Découpage de démonstration": "Les bassins de la démonstration regroupent des communes autour des villes "
@@ -85,12 +86,12 @@ TERMES: dict[str, str] = {
     "Immersion en entreprise": "Période courte en entreprise pour découvrir un métier ou confirmer un projet.",
     "Contrat aidé": "Emploi dont l'employeur reçoit une aide de l'État (par exemple un contrat unique d'insertion).",
     "Part (%)": "Effectif de la ligne ÷ total de la table × 100 ; masquée quand l'effectif est masqué ou quand le "
-    "total compte moins de 5 personnes.",
+    f"total compte moins de {settings().secret.seuil_diffusion} personnes.",
     "% en ligne / % en colonne": "Dans l'explorateur : effectif de la case ÷ total de sa ligne (ou de sa colonne) "
     "× 100.",
     "Évolution sur un an": "(effectif de la période − effectif de la même période un an plus tôt) ÷ effectif un an "
     "plus tôt × 100 ; masquée quand l'un des deux effectifs est masqué ou quand l'effectif de l'an passé compte "
-    "moins de 5 personnes.",
+    f"moins de {settings().secret.seuil_diffusion} personnes.",
     "12 mois glissants": "Les douze mois qui se terminent à la fin du mois choisi.",
     "Explorateur": "Page où l'on choisit ce que l'on compte (la mesure), les lignes et les colonnes d'un tableau "
     "croisé ; le tableau, son graphique et ses téléchargements passent par le secret statistique.",

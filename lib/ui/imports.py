@@ -18,7 +18,7 @@ from lib.secret import declare_public
 from lib.ui import render
 
 RAISON = "rapport d'import : lieux de problèmes dans des fichiers, ne compte aucune personne"
-RAISON_VERSIONS = "liste des versions des données : ne compte aucune personne"
+RAISON_VERSIONS = "liste des chargements : elle ne dénombre aucun jeune, le secret statistique ne s'y applique pas"
 
 
 def resultat(res: Resultat) -> None:
@@ -103,4 +103,5 @@ def versions_table(versions: list[Version], courante: int) -> None:
         st.info("Aucune version des données n'est encore chargée.")
         return
     dims = ["version", "en service", "chargée le", "nature", "mois d'extraction", "par", "contenu", "fichiers"]
-    render.table(declare_public(frame, dims, ["lignes"], RAISON_VERSIONS), "Versions des données", key="imp-versions")
+    shown = declare_public(frame, dims, ["lignes"], RAISON_VERSIONS)
+    render.table(shown, "Chargements successifs", key="imp-versions", wrap=True)  # long lists of files

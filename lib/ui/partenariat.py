@@ -187,6 +187,10 @@ def scorecard(masked: MaskedTable, title: str, key: str, seuil: float = 0.9) -> 
 
 
 def _short(name: str) -> str:
+    """A column head: the ML without « Mission locale », a quarter as « T3 2010 » rather than its code."""
+    if name.startswith(("1", "2")) and "-T" in name:
+        year, quarter = trimestres.parse(name)
+        return f"T{quarter} {year}"
     return name.removeprefix("Mission locale ").removeprefix("Mission Locale ")
 
 

@@ -7,6 +7,7 @@ tables show "s", charts drop the point and say so, exports carry the same masks.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from lib.ui.downloads import Fichier, current_version, digest, download_menu, pr
 from lib.ui.glossary import explain, help_for
 
 TOP_N = 15  # a projected bar chart stays readable up to about fifteen bars
+NUMBER_TEXT = r"[\d\s\u202f\u00a0,.%€+\-−—j]*|s"  # a cell written by cell_text: aligned right
 FONT_PX = 16  # chart text at least 14 px on a projected 1920 × 1080 screen (ticks, labels, legend)
 
 
@@ -82,14 +84,14 @@ def key_figure(
         badge(masked)
 
 
-def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto") -> None:
-    """A masked table with its legend, badge and downloads."""
+def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto", wrap: bool = False) -> None:
+    """A masked table with its legend, badge and downloads (`wrap`: see `grid`)."""
     require_masked(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     badge(masked)
     content = masked.content_key
     frame = prepare(digest("ecran", content), lambda: _screen_frame(masked))
-    grid(frame, masked, [masked.label(d) for d in masked.dims], height)
+    grid(frame, masked, [masked.label(d) for d in masked.dims], height, wrap)
     if masked.hidden_count:
         st.caption(LEGEND)
     downloads(masked, title, key, content=content)
@@ -103,12 +105,37 @@ def _screen_frame(masked: MaskedTable) -> pd.DataFrame:
     return frame
 
 
-def grid(frame: pd.DataFrame, source: MaskedTable, labels: Sequence[str], height: int | str = "auto") -> None:
+def grid(
+    frame: pd.DataFrame, source: MaskedTable, labels: Sequence[str], height: int | str = "auto", wrap: bool = False
+) -> None:
     """A frame of French-formatted cells written from the masked table `source`: the `labels` columns
-    on the left, every other column (numbers as text, "s" where hidden) aligned right, as in print."""
+    on the left, every other column (numbers as text, "s" where hidden) aligned right, as in print.
+
+    `wrap`: a short table of long texts (an action's name, a version's files) is written as an HTML
+    table whose cells wrap, since the data grid cuts a text at its column's width."""
     require_masked(source)
+    if wrap:
+        st.html(wrapped_table(frame, labels))
+        return
     numbers = {c: st.column_config.TextColumn(c, alignment="right") for c in frame.columns if c not in labels}
     st.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=numbers)
+
+
+def wrapped_table(frame: pd.DataFrame, labels: Sequence[str]) -> str:
+    """The frame as an HTML table: every cell escaped, numbers on the right, long texts wrapped."""
+
+    numbers = {c for c in frame.columns if c not in labels and frame[c].astype(str).str.fullmatch(NUMBER_TEXT).all()}
+
+    def cell(tag: str, col: str, value: object) -> str:
+        side = " class='nombre'" if col in numbers else ""
+        return f"<{tag}{side}>{html.escape('' if pd.isna(value) else str(value))}</{tag}>"
+
+    head = "".join(cell("th", c, c) for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell("td", c, v) for c, v in zip(frame.columns, line, strict=True)) + "</tr>"
+        for line in frame.itertuples(index=False)
+    )
+    return f"<table class='tableau-texte'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _decimals(masked: MaskedTable, col: str) -> int:
@@ -293,10 +320,11 @@ def _layout(fig: go.Figure, title: str, x_label: str, y_label: str, percent: boo
     fig.update_layout(
         title=title,
         height=420,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": 100, "b": 10},
         xaxis_title=x_label,
         yaxis_title=y_label,
-        legend={"orientation": "h", "y": -0.2},
+        # under the title, above the plot: below it, the legend covered the slanted month labels
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
     )
     if percent:
         fig.update_yaxes(tickformat=".0%")

@@ -24,6 +24,7 @@ from lib.config import settings
 from lib.indicators.data import Warehouse
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
+from lib.secret.masked import LEGEND
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ def _table(t: Tableau) -> None:
     st.markdown(f"<table class='{css}'><tr>{head}</tr>{rows}</table>", unsafe_allow_html=True)
     notes = [x for x in (t.commentaire, t.non_commentable) if x]
     if t.masques:
-        notes.append("s : secret statistique (case de moins de 5 personnes, ou masquée pour ne pas être recalculée).")
+        notes.append(LEGEND + ".")
     for x in notes:
         st.markdown(f"<div class='seance-note'>{html.escape(x)}</div>", unsafe_allow_html=True)
 

@@ -38,6 +38,12 @@ CSS = """
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.6rem; line-height: 1.2; }
+/* tables with long texts (lib.ui.render.wrapped_table): cells wrap instead of being cut */
+table.tableau-texte { border-collapse: collapse; width: 100%; font-size: 1rem; margin-bottom: 0.6rem; }
+table.tableau-texte th { background: #f0f2f6; font-weight: 600; text-align: left; padding: 6px 10px;
+  border-bottom: 1px solid #d5d8de; }
+table.tableau-texte td { padding: 5px 10px; border-bottom: 1px solid #e6e8ec; vertical-align: top; }
+table.tableau-texte .nombre { text-align: right; white-space: nowrap; }
 </style>
 """
 
