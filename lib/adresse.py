@@ -18,7 +18,8 @@ def client_address() -> str | None:
         return None
     import streamlit as st
 
-    if st.context.ip_address:
-        return st.context.ip_address[:64]
-    forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
-    return forwarded[:64] or LOCALE
+    ip, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    if isinstance(ip, str) and ip:  # (AppTest's mocked runtime gives no str: the loopback then)
+        return ip[:64]
+    last = forwarded.split(",")[-1].strip() if isinstance(forwarded, str) else ""
+    return last[:64] or LOCALE

@@ -78,12 +78,14 @@ if done := st.session_state.pop("_compte_fait", None):
     st.success(done)
 create, change = st.tabs(["Créer un compte", "Modifier un compte"])
 with create, st.form("compte_creer", clear_on_submit=True):
-    login = st.text_input("Identifiant", help="Sans espace, 80 caractères au plus.")
-    nom = st.text_input("Nom affiché")
-    role = st.selectbox("Rôle", list(ROLES), format_func=ROLES.get)
-    ml = st.selectbox("Mission locale (rôle « Mission locale » seulement)", list(mls), format_func=_ml_label)
-    password = st.text_input("Mot de passe", type="password")
-    again = st.text_input("Le même mot de passe, encore", type="password")
+    login = st.text_input("Identifiant", help="Sans espace, 80 caractères au plus.", key="creer_login")
+    nom = st.text_input("Nom affiché", key="creer_nom")
+    role = st.selectbox("Rôle", list(ROLES), format_func=ROLES.get, key="creer_role")
+    ml = st.selectbox(
+        "Mission locale (rôle « Mission locale » seulement)", list(mls), format_func=_ml_label, key="creer_ml"
+    )
+    password = st.text_input("Mot de passe", type="password", key="creer_mdp")
+    again = st.text_input("Le même mot de passe, encore", type="password", key="creer_mdp2")
     if st.form_submit_button("Créer le compte"):
         ml_code = ml if role == "mission_locale" else None
         _done(
@@ -99,10 +101,14 @@ with change:
     target = st.selectbox("Compte", [r["login"] for r in rows], key="compte_cible")
     account = next(r for r in rows if r["login"] == target)
     with st.form("compte_role"):
-        new_role = st.selectbox("Rôle", list(ROLES), index=list(ROLES).index(account["role"]), format_func=ROLES.get)
+        new_role = st.selectbox(
+            "Rôle", list(ROLES), list(ROLES).index(account["role"]), format_func=ROLES.get, key="changer_role"
+        )
         codes = list(mls)
         at = codes.index(account["ml_code"]) if account["ml_code"] in codes else 0
-        new_ml = st.selectbox("Mission locale (rôle « Mission locale » seulement)", codes, at, format_func=_ml_label)
+        new_ml = st.selectbox(
+            "Mission locale (rôle « Mission locale » seulement)", codes, at, format_func=_ml_label, key="changer_ml"
+        )
         if st.form_submit_button("Changer le rôle"):
             ml_code = new_ml if new_role == "mission_locale" else None
             _done(
@@ -114,8 +120,8 @@ with change:
         verb = "désactivé" if actif else "réactivé"
         _done(lambda: set_active(engine, target, not actif, user.login, address()), f"Compte « {target} » {verb}.")
     with st.form("compte_mot_de_passe", clear_on_submit=True):
-        password = st.text_input("Nouveau mot de passe", type="password")
-        again = st.text_input("Le même mot de passe, encore", type="password")
+        password = st.text_input("Nouveau mot de passe", type="password", key="nouveau_mdp")
+        again = st.text_input("Le même mot de passe, encore", type="password", key="nouveau_mdp2")
         if st.form_submit_button("Changer le mot de passe"):
             _done(
                 lambda: reset_password(engine, target, password, user.login, address()),

@@ -38,6 +38,11 @@ COOKIE = "observatoire_session"
 USER, LOGIN, TOKEN = "user", "utilisateur", "_jeton_de_session"
 _COOKIE_TO_WRITE = "_cookie_a_ecrire"  # the token to hand to the browser at the next run ("" clears it)
 _ENDED = "_session_terminee"
+# a coloured strip, not an st.warning: the pages' own alerts stay the only warnings on screen
+DEMO_BANNER = (
+    ":orange-background[:material/science: **Démonstration : données synthétiques**, aucun jeune réel. "
+    "Les comptes de démonstration et leurs mots de passe sont publics (README) : ne saisissez rien de confidentiel.]"
+)
 
 
 def current_user() -> User | None:
@@ -87,7 +92,7 @@ def _check_session() -> None:
     if current_user() is not None:
         return  # a user set by the code itself (tests, a single sign-on): no server-side session
     cookie = st.context.cookies.get(COOKIE)
-    user = session_user(engine, cookie) if cookie else None
+    user = session_user(engine, cookie) if isinstance(cookie, str) and cookie else None  # (AppTest: no str)
     if user is not None:
         st.session_state[USER] = user
         st.session_state[LOGIN] = user.login
@@ -122,8 +127,8 @@ def login_box() -> User | None:
                 st.rerun()
             return user
         with st.form("login", clear_on_submit=True):
-            login = st.text_input("Identifiant")
-            password = st.text_input("Mot de passe", type="password")
+            login = st.text_input("Identifiant", key="connexion_login")
+            password = st.text_input("Mot de passe", type="password", key="connexion_mdp")
             if st.form_submit_button("Se connecter"):
                 found = authenticate(get_engine(), login, password, address())
                 if isinstance(found, Refus):
@@ -146,10 +151,12 @@ def ensure_accounts() -> None:
         "les comptes des animateurs, partenaires et missions locales (page Comptes)."
     )
     with st.form("premier_administrateur"):
-        login = st.text_input("Identifiant")
-        nom = st.text_input("Nom affiché (facultatif)")
-        password = st.text_input("Mot de passe", type="password", help=f"Au moins {LONGUEUR_MIN} caractères.")
-        again = st.text_input("Le même mot de passe, encore", type="password")
+        login = st.text_input("Identifiant", key="admin_login")
+        nom = st.text_input("Nom affiché (facultatif)", key="admin_nom")
+        password = st.text_input(
+            "Mot de passe", type="password", help=f"Au moins {LONGUEUR_MIN} caractères.", key="admin_mdp"
+        )
+        again = st.text_input("Le même mot de passe, encore", type="password", key="admin_mdp2")
         if st.form_submit_button("Créer le compte administrateur"):
             problem = password_problem(password, again)
             try:
@@ -181,11 +188,7 @@ def is_administrator(user: User | None) -> bool:
 def demo_banner() -> None:
     """On every page of a demo base: the figures are synthetic."""
     if is_demo(get_engine()):
-        st.warning(
-            "Démonstration : données synthétiques, aucun jeune réel. Les comptes de démonstration et leurs "
-            "mots de passe sont publics (README) : ne saisissez rien de confidentiel.",
-            icon=":material/science:",
-        )
+        st.markdown(DEMO_BANNER)
 
 
 def as_of_banner() -> None:
