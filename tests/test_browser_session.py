@@ -1,0 +1,95 @@
+"""Real browser: a login survives a reload (server-side session, token in a cookie), the logout really
+ends it, and a base without any account asks for its administrator first."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scripts.screenshot import wait_streamlit
+from scripts.serveur import serveur
+from tests.conftest import TEST_DB_URL
+
+pytestmark = pytest.mark.browser
+COOKIE = "observatoire_session"
+
+
+def _copy_of_the_demo(tmp_path: Path) -> Path:
+    src, path = sqlite3.connect(TEST_DB_URL.removeprefix("sqlite:///")), tmp_path / "b.db"
+    dst = sqlite3.connect(path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return path
+
+
+def _sidebar(page) -> str:  # noqa: ANN001
+    return page.locator("[data-testid=stSidebar]").inner_text()
+
+
+def _open(page, url: str) -> None:  # noqa: ANN001
+    page.goto(url, wait_until="load")
+    wait_streamlit(page)
+
+
+def test_a_login_survives_a_reload_and_the_logout_ends_it(demo_engine, browser, tmp_path) -> None:
+    db = _copy_of_the_demo(tmp_path)
+    with serveur({"OBSERVATOIRE_DB_URL": f"sqlite:///{db}"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _open(page, url)
+        assert "Démonstration : données synthétiques" in page.locator("[data-testid=stMain]").inner_text()
+        page.get_by_text("Connexion", exact=True).click()
+        page.get_by_label("Identifiant").fill("animateur.demo")
+        page.get_by_label("Mot de passe").fill("demo-animateur-2010")
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_text("Connecté : Animateur de démonstration").wait_for(timeout=30_000)
+        page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=10_000)
+        cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
+        assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # ends with the browser
+        assert not cookie["secure"]  # served over http here; « Secure » is added under https
+
+        page.reload(wait_until="load")
+        wait_streamlit(page)
+        assert "Connecté : Animateur de démonstration (Animateur régional)" in _sidebar(page)
+
+        page.get_by_text("Connecté : Animateur de démonstration").click()
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.get_by_text("Connexion", exact=True).wait_for(timeout=30_000)
+        wait_streamlit(page)
+        assert "Connecté" not in _sidebar(page)
+        page.reload(wait_until="load")
+        wait_streamlit(page)
+        assert "Connecté" not in _sidebar(page)  # the session is revoked, whatever the browser kept
+        page.close()
+    with sqlite3.connect(db) as conn:
+        lines = conn.execute(
+            "SELECT action, adresse FROM audit_log WHERE user = 'animateur.demo' ORDER BY id"
+        ).fetchall()
+    assert lines == [("connexion", "127.0.0.1"), ("déconnexion", "127.0.0.1")]
+
+
+def test_a_base_without_any_account_asks_for_its_administrator(demo_engine, browser, tmp_path) -> None:
+    db = _copy_of_the_demo(tmp_path)
+    with sqlite3.connect(db) as conn:  # a production base (its data not the demo's) with no account yet
+        conn.execute("UPDATE version_donnees SET nature = 'extrait'")
+        conn.execute("DELETE FROM compte")
+    with serveur({"OBSERVATOIRE_DB_URL": f"sqlite:///{db}"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _open(page, url + "/journal")  # a page asked by its address: the same first screen
+        main = page.locator("[data-testid=stMain]").inner_text()
+        assert "Première ouverture : compte administrateur" in main and "Journal" not in main
+        assert "Démonstration" not in main
+        page.get_by_label("Identifiant").fill("chef")
+        page.get_by_label("Nom affiché (facultatif)").fill("Cheffe de projet")
+        page.get_by_label("Mot de passe", exact=True).fill("un-mot-de-passe-sur")
+        page.get_by_label("Le même mot de passe, encore").fill("un-mot-de-passe-sur")
+        page.get_by_role("button", name="Créer le compte administrateur").click()
+        page.get_by_text("Connecté : Cheffe de projet").wait_for(timeout=60_000)
+        page.reload(wait_until="load")
+        wait_streamlit(page)
+        assert "Connecté : Cheffe de projet (Administrateur régional (ARML))" in _sidebar(page)
+        page.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT login, role FROM compte").fetchall() == [("chef", "administrateur")]
