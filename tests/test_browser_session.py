@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -93,3 +94,24 @@ def test_a_base_without_any_account_asks_for_its_administrator(demo_engine, brow
         page.close()
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT login, role FROM compte").fetchall() == [("chef", "administrateur")]
+
+
+def test_an_export_is_audited_with_its_table_its_filters_and_its_address(demo_engine, browser, tmp_path) -> None:
+    db = _copy_of_the_demo(tmp_path)
+    with serveur({"OBSERVATOIRE_DB_URL": f"sqlite:///{db}"}) as url:
+        page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+        _open(page, url + "/observation")
+        filters = sorted(f"{k}={v[0]}" for k, v in parse_qs(urlparse(page.url).query).items())
+        assert filters  # the page writes its filters in its address (lib.ui.filters)
+        page.locator("[data-testid=stMain] [data-testid=stPopover] button", has_text="Télécharger").first.click()
+        panel = page.locator("[data-testid=stPopoverBody]:visible").last
+        with page.expect_download(timeout=60_000):
+            panel.locator("[data-testid=stDownloadButton] button").first.click()
+        page.wait_for_timeout(1500)  # the journal line is written by the click's rerun
+        page.close()
+    with sqlite3.connect(db) as conn:
+        detail, adresse = conn.execute(
+            "SELECT detail, adresse FROM audit_log WHERE action = 'export' ORDER BY id DESC"
+        ).fetchone()
+    assert detail.startswith("xlsx") and detail.endswith(f" — filtres : {', '.join(filters)}")
+    assert adresse == "127.0.0.1"

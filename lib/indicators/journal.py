@@ -35,7 +35,7 @@ def audit_lines(
     with engine.connect() as conn:
         df = pd.DataFrame(conn.execute(q).all(), columns=JOURNAL_COLUMNS)
     df["Date"] = pd.to_datetime(df["Date"]).dt.strftime("%d/%m/%Y %H:%M:%S")
-    df["Adresse"] = df["Adresse"].fillna("ligne de commande")
+    df["Adresse"] = df["Adresse"].fillna("hors navigateur")  # command line, background task
     return df
 
 
