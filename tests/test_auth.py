@@ -165,3 +165,15 @@ def test_the_former_roles_still_answer_require_during_the_transition() -> None:
     assert User("chef", "admin").can("admin") and User("chef", "administrateur").can("animateur")
     assert User("anim", "animateur").can("lecteur") and not User("anim", "animateur").can("admin")
     assert not User("ml", "mission_locale").can("animateur") and not User("x", "invite").can("lecteur")
+
+
+def test_a_cookie_code_is_good_once_and_for_a_minute(monkeypatch) -> None:
+    from lib import session_cookie
+
+    code = session_cookie.hand_over("jeton")
+    assert session_cookie._take(code) == "jeton" and session_cookie._take(code) is None  # once
+    late = session_cookie.hand_over("jeton")
+    now = session_cookie.time.monotonic()
+    monkeypatch.setattr(session_cookie.time, "monotonic", lambda: now + session_cookie.VALIDITE_S + 1)
+    assert session_cookie._take(late) is None
+    assert session_cookie._take("un code inventé") is None

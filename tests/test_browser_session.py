@@ -30,6 +30,16 @@ def _sidebar(page) -> str:  # noqa: ANN001
     return page.locator("[data-testid=stSidebar]").inner_text()
 
 
+def _session_cookie(page) -> dict | None:  # noqa: ANN001
+    """The session cookie, once the page has posted its one-time code and the server has answered."""
+    for _ in range(50):
+        cookie = next((c for c in page.context.cookies() if c["name"] == COOKIE), None)
+        if cookie:
+            return cookie
+        page.wait_for_timeout(200)
+    return None
+
+
 def _open(page, url: str) -> None:  # noqa: ANN001
     page.goto(url, wait_until="load")
     wait_streamlit(page)
@@ -46,10 +56,11 @@ def test_a_login_survives_a_reload_and_the_logout_ends_it(demo_engine, browser, 
         page.get_by_label("Mot de passe").fill("demo-animateur-2010")
         page.get_by_role("button", name="Se connecter").click()
         page.get_by_text("Connecté : Animateur de démonstration").wait_for(timeout=30_000)
-        page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=10_000)
-        cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
-        assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # ends with the browser
+        cookie = _session_cookie(page)
+        assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert cookie["expires"] == -1  # ends with the browser (the server ends the session before)
         assert not cookie["secure"]  # served over http here; « Secure » is added under https
+        assert COOKIE not in page.evaluate("document.cookie")  # out of reach of the page's scripts
 
         page.reload(wait_until="load")
         wait_streamlit(page)
@@ -60,6 +71,8 @@ def test_a_login_survives_a_reload_and_the_logout_ends_it(demo_engine, browser, 
         page.get_by_text("Connexion", exact=True).wait_for(timeout=30_000)
         wait_streamlit(page)
         assert "Connecté" not in _sidebar(page)
+        page.wait_for_timeout(1000)
+        assert not any(c["name"] == COOKIE for c in page.context.cookies())  # cleared by the server
         page.reload(wait_until="load")
         wait_streamlit(page)
         assert "Connecté" not in _sidebar(page)  # the session is revoked, whatever the browser kept
@@ -88,6 +101,7 @@ def test_a_base_without_any_account_asks_for_its_administrator(demo_engine, brow
         page.get_by_label("Le même mot de passe, encore").fill("un-mot-de-passe-sur")
         page.get_by_role("button", name="Créer le compte administrateur").click()
         page.get_by_text("Connecté : Cheffe de projet").wait_for(timeout=60_000)
+        assert _session_cookie(page)
         page.reload(wait_until="load")
         wait_streamlit(page)
         assert "Connecté : Cheffe de projet (Administrateur régional (ARML))" in _sidebar(page)

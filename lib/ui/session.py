@@ -2,11 +2,10 @@
 
 Streamlit forgets `st.session_state` when the page is reloaded. The login therefore lives in a
 server-side session (lib.auth): the browser keeps its random token in a cookie, read back with
-`st.context.cookies` when a new Streamlit session starts. Streamlit offers no way to send a
-Set-Cookie header from a page, so the cookie is written by a script in the page (`st.html`):
-SameSite=Strict, Secure under https, no expiry date (it ends with the browser), but not HttpOnly
-(a script can only write cookies that scripts can read). The token alone opens nothing once the
-session is revoked (logout, account changed) or idle longer than `securite.inactivite_minutes`.
+`st.context.cookies` when a new Streamlit session starts. The cookie is set HttpOnly by the
+server's route when the app is served by asgi.py (lib.session_cookie), else by a script of the
+page (not HttpOnly). The token alone opens nothing once the session is revoked (logout, account
+changed) or idle longer than `securite.inactivite_minutes`.
 """
 
 from __future__ import annotations
@@ -33,8 +32,8 @@ from lib.db.engine import data_version, get_engine, log_action
 from lib.demo.comptes import create_demo_accounts, is_demo
 from lib.indicators.data import VERSION_AFFICHEE
 from lib.ingest.versions import libelle_version
+from lib.session_cookie import COOKIE, ROUTE, hand_over, served
 
-COOKIE = "observatoire_session"
 USER, LOGIN, TOKEN = "user", "utilisateur", "_jeton_de_session"
 _COOKIE_TO_WRITE = "_cookie_a_ecrire"  # the token to hand to the browser at the next run ("" clears it)
 _ENDED = "_session_terminee"
@@ -100,12 +99,17 @@ def _check_session() -> None:
 
 
 def _write_cookie(value: str) -> None:
-    """The session's token written in the browser's cookie (an empty value deletes it)."""
-    ending = "; Max-Age=0" if not value else ""
-    script = (
-        f"<script>document.cookie = '{COOKIE}={value}; Path=/; SameSite=Strict{ending}'"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
-    )
+    """The session's token set in the browser's cookie (an empty value deletes it): through the server's
+    route, HttpOnly, when served by asgi.py; else written by the page's script."""
+    if served():
+        post = f"fetch('{ROUTE}', {{method: 'POST', body: '{hand_over(value)}', credentials: 'same-origin'}});"
+        script = f"<script>{post}</script>"
+    else:
+        ending = "; Max-Age=0" if not value else ""
+        script = (
+            f"<script>document.cookie = '{COOKIE}={value}; Path=/; SameSite=Strict{ending}'"
+            " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+        )
     with st.sidebar:
         st.html(script, unsafe_allow_javascript=True)
 
