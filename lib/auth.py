@@ -27,6 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import InstrumentedAttribute
 
 from lib.config import SecuriteSettings, settings
 from lib.db.engine import get_engine, log_action, migrate
@@ -222,10 +223,25 @@ def accounts(engine: Engine) -> list[dict]:
         return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(Compte.login))]
 
 
+def missions_locales(engine: Engine) -> dict[str, str]:
+    """The warehouse's missions locales (code → name), to choose the one of a « mission_locale » account."""
+    with engine.connect() as conn:
+        return dict(conn.execute(select(MissionLocale.code, MissionLocale.nom).order_by(MissionLocale.code)).all())
+
+
 # --- logins and their throttling --------------------------------------------------------------------
 
 
-def _wait(conn: Connection, column, value: str, threshold: int, now: dt.datetime, cfg: SecuriteSettings):  # noqa: ANN001
+def _wait(
+    conn: Connection,
+    column: InstrumentedAttribute[str],
+    value: str,
+    threshold: int,
+    now: dt.datetime,
+    cfg: SecuriteSettings,
+) -> dt.datetime | None:
+    """When `value` (an account or an address) may try again, if its failures of the last day reach
+    `threshold`: its last failure + blocage_minutes × 2^(failures − threshold), at most a day."""
     n, last = conn.execute(
         select(func.count(), func.max(EchecConnexion.at)).where(column == value, EchecConnexion.at >= now - FENETRE)
     ).one()
@@ -235,7 +251,9 @@ def _wait(conn: Connection, column, value: str, threshold: int, now: dt.datetime
     return last + delay if last + delay > now else None
 
 
-def locked_until(conn: Connection, login: str, adresse: str, now: dt.datetime, cfg: SecuriteSettings):  # noqa: ANN201
+def locked_until(
+    conn: Connection, login: str, adresse: str, now: dt.datetime, cfg: SecuriteSettings
+) -> dt.datetime | None:
     """When the account or the address may try again, if it must wait (else None)."""
     waits = [
         _wait(conn, EchecConnexion.login, login, cfg.echecs_par_compte, now, cfg),
@@ -258,6 +276,7 @@ def authenticate(
         row = conn.execute(select(Compte.__table__).where(Compte.login == login)).first()
         ok = check_password(password, row.mot_de_passe if row is not None else _LEURRE)
         if row is None or not ok or not row.actif:
+            conn.execute(delete(EchecConnexion).where(EchecConnexion.at < now - FENETRE))  # forgotten anyway
             conn.execute(insert(EchecConnexion).values(at=now, login=login, adresse=adresse))
             why = "compte désactivé" if row is not None and ok else "identifiant ou mot de passe incorrect"
             log_action(conn, login or "?", "connexion refusée", why, adresse)
@@ -279,7 +298,9 @@ def _digest(token: str) -> str:
 def open_session(engine: Engine, user: User, adresse: str) -> str:
     """A new session of `user`: the random token for the browser (the base keeps its digest only)."""
     token, now = secrets.token_urlsafe(32), _now()
-    with engine.begin() as conn:
+    idle = max(FENETRE, dt.timedelta(minutes=settings().securite.inactivite_minutes))
+    with engine.begin() as conn:  # sessions idle past their timeout (and a day) are of no use any more
+        conn.execute(delete(SessionConnexion).where(SessionConnexion.vue_le < now - idle))
         conn.execute(
             insert(SessionConnexion).values(
                 jeton=_digest(token), login=user.login, adresse=adresse, creee_le=now, vue_le=now

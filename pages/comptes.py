@@ -6,20 +6,19 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import select
 
 from lib.auth import (
     ROLES,
     CompteInvalide,
     accounts,
     create_account,
+    missions_locales,
     password_problem,
     reset_password,
     set_active,
     set_role,
 )
 from lib.db.engine import get_engine
-from lib.db.schema import MissionLocale
 from lib.secret import declare_public
 from lib.ui import render
 from lib.ui.boot import via_app
@@ -38,8 +37,7 @@ if not is_administrator(user):
     st.stop()
 
 engine = get_engine()
-with engine.connect() as conn:
-    mls = dict(conn.execute(select(MissionLocale.code, MissionLocale.nom).order_by(MissionLocale.code)).all())
+mls = missions_locales(engine)
 rows = accounts(engine)
 frame = pd.DataFrame(
     {

@@ -30,6 +30,14 @@ def _sidebar(page) -> str:  # noqa: ANN001
     return page.locator("[data-testid=stSidebar]").inner_text()
 
 
+def _login(page, login: str, password: str) -> None:  # noqa: ANN001
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_timeout(500)
+    wait_streamlit(page)
+
+
 def _session_cookie(page) -> dict | None:  # noqa: ANN001
     """The session cookie, once the page has posted its one-time code and the server has answered."""
     for _ in range(50):
@@ -52,9 +60,12 @@ def test_a_login_survives_a_reload_and_the_logout_ends_it(demo_engine, browser, 
         _open(page, url)
         assert "Démonstration : données synthétiques" in page.locator("[data-testid=stMain]").inner_text()
         page.get_by_text("Connexion", exact=True).click()
-        page.get_by_label("Identifiant").fill("animateur.demo")
-        page.get_by_label("Mot de passe").fill("demo-animateur-2010")
-        page.get_by_role("button", name="Se connecter").click()
+        for attempt in range(5):  # 5 wrong passwords: the account must wait, even with the right one
+            _login(page, "partenaire.demo", f"faux-{attempt}")
+        assert "Trop d'essais de connexion infructueux : nouvel essai possible à" in _sidebar(page)
+        _login(page, "partenaire.demo", "demo-partenaire-2010")
+        assert "Trop d'essais de connexion infructueux" in _sidebar(page) and "Connecté" not in _sidebar(page)
+        _login(page, "animateur.demo", "demo-animateur-2010")
         page.get_by_text("Connecté : Animateur de démonstration").wait_for(timeout=30_000)
         cookie = _session_cookie(page)
         assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
