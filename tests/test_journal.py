@@ -71,5 +71,6 @@ def test_an_idle_session_is_closed_and_audited(demo_engine) -> None:
             text("SELECT action, detail FROM audit_log WHERE user = 'inactif.test' ORDER BY id DESC")
         ).first()
         revoked = conn.execute(text("SELECT revoquee_le FROM session_connexion WHERE login = 'inactif.test'")).scalar()
-    assert tuple(last) == ("déconnexion", "session terminée (plus de 30 minutes sans activité, ou compte modifié)")
+    why = "session terminée (plus de 30 minutes sans activité, fermée ailleurs ou compte modifié)"
+    assert tuple(last) == ("déconnexion", why)
     assert revoked is not None

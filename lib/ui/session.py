@@ -85,7 +85,7 @@ def _check_session() -> None:
     if token:  # logged in this Streamlit session: still valid in the base?
         if session_user(engine, token) is None:
             minutes = settings().securite.inactivite_minutes
-            sign_out(f"session terminée (plus de {minutes} minutes sans activité, ou compte modifié)")
+            sign_out(f"session terminée (plus de {minutes} minutes sans activité, fermée ailleurs ou compte modifié)")
             st.session_state[_ENDED] = minutes
         return
     if current_user() is not None:
@@ -121,7 +121,10 @@ def login_box() -> User | None:
         _write_cookie(pending)
     ended = st.session_state.pop(_ENDED, None)
     if ended:
-        st.sidebar.info(f"Session fermée après plus de {ended} minutes sans activité : reconnectez-vous.")
+        st.sidebar.info(
+            f"Session fermée : plus de {ended} minutes sans activité, déconnexion dans un autre onglet ou "
+            "compte modifié par l'administrateur. Reconnectez-vous."
+        )
     user = current_user()
     label = "Connexion" if user is None else f"Connecté : {user.nom or user.login} ({ROLES.get(user.role, user.role)})"
     with st.sidebar.expander(label, expanded=user is None and ended is not None):
