@@ -11,7 +11,7 @@ from lib.db.engine import get_engine, migrate
 from lib.demo.load import is_loaded, load_demo
 from lib.ui import style
 from lib.ui.boot import mark_entry
-from lib.ui.session import login_box
+from lib.ui.session import ensure_accounts, login_box
 
 st.set_page_config(page_title="Observatoire ML", page_icon="📊", layout="wide")
 style.apply()  # Streamlit's own English strings hidden or in French, on every page
@@ -41,12 +41,14 @@ def ensure_database() -> None:
     """On first start, create the embedded database and load the demo region, with progress."""
     if _loaded():
         _schema_up_to_date()
+        ensure_accounts()
         return
     with _first_start_lock():
         if _loaded():  # another session loaded it while we waited
             return
         if not settings().demo_au_premier_lancement:
             migrate(get_engine())
+            ensure_accounts()  # the administrator first: nothing opens before it exists
             st.info(
                 "La base est vide. Importez l'extrait de l'entrepôt (page Imports ou python -m lib.ingest extrait), "
                 "ou activez la démonstration ([demo] charger_au_premier_lancement dans config.toml)."
@@ -72,6 +74,7 @@ PAGES = [
     st.Page("pages/imports.py", title="Imports", icon=":material/database_upload:"),
     st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
     st.Page("pages/journal.py", title="Journal", icon=":material/history:"),
+    st.Page("pages/comptes.py", title="Comptes", icon=":material/manage_accounts:"),
 ]
 # The navigation first: during the first start (about a minute of loading) the sidebar shows the
 # pages' French titles, not Streamlit's list of the pages/ folder's file names.

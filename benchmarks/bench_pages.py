@@ -125,7 +125,7 @@ def child(size: int, runs: int, only: str = "") -> dict:
     sizes = {k: len(getattr(w, k)) for k in ("jeunes", "contacts", "dispositifs", "situations")}
 
     at = AppTest.from_file(str(APP), default_timeout=1800)
-    at.session_state["user"] = User("banc-d-essai", "admin")
+    at.session_state["user"] = User("banc-d-essai", "administrateur")
     at.run()
     results = {}
     for page, title in app_pages():

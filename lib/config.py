@@ -41,6 +41,16 @@ class ImportSettings:
 
 
 @dataclass(frozen=True)
+class SecuriteSettings:
+    """Logins (lib.auth): throttling of failed attempts and the inactivity timeout."""
+
+    inactivite_minutes: int = 30  # a session unused this long is closed
+    echecs_par_compte: int = 5  # failures in a row on one account before it waits
+    echecs_par_adresse: int = 20  # failures from one address (all accounts) before it waits
+    blocage_minutes: int = 1  # first wait; doubles with each further failure (at most a day)
+
+
+@dataclass(frozen=True)
 class Settings:
     titre: str
     region_code: str
@@ -57,6 +67,7 @@ class Settings:
     association: str = ""  # name on the bilans' cover and footer
     logo: Path | None = None  # PNG or JPEG on the bilans' cover
     imports: ImportSettings = field(default_factory=ImportSettings)
+    securite: SecuriteSettings = field(default_factory=SecuriteSettings)
 
 
 def _resolve_db_url(url: str) -> str:
@@ -95,6 +106,7 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         association=raw.get("association", {}).get("nom", ""),
         logo=ROOT / raw["association"]["logo"] if raw.get("association", {}).get("logo") else None,
         imports=ImportSettings(**raw.get("import", {})),
+        securite=SecuriteSettings(**raw.get("securite", {})),
     )
 
 

@@ -1,4 +1,4 @@
-"""A real `streamlit run app.py` in a child process, for the browser tests and the browser benchmark."""
+"""A real `streamlit run asgi.py` in a child process, for the browser tests and the browser benchmark."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def serveur(env: dict[str, str], timeout_s: float = 90) -> Iterator[str]:
     address once Streamlit answers its health check, and stops it on exit."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

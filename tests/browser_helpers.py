@@ -20,6 +20,7 @@ PAGES = {
     "Imports": "imports",
     "Glossaire": "glossaire",
     "Journal": "journal",
+    "Comptes": "comptes",
 }
 
 

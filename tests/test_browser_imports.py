@@ -16,12 +16,12 @@ HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 @pytest.fixture
 def server(demo_engine, tmp_path):
-    """The app on a private copy of the demo database, with an administrator password."""
+    """The app on a private copy of the demo database (its demo accounts, README)."""
     src, dst = sqlite3.connect(TEST_DB_URL.removeprefix("sqlite:///")), sqlite3.connect(tmp_path / "b.db")
     src.backup(dst)
     src.close()
     dst.close()
-    env = {"OBSERVATOIRE_DB_URL": f"sqlite:///{tmp_path / 'b.db'}", "OBSERVATOIRE_ADMIN_PASSWORD": "s3cret"}
+    env = {"OBSERVATOIRE_DB_URL": f"sqlite:///{tmp_path / 'b.db'}"}
     with serveur(env) as url:
         yield url
 
@@ -34,8 +34,8 @@ def test_hostile_values_in_the_report_are_shown_as_text(server, browser, tmp_pat
     page.goto(server + "/imports", wait_until="load")
     wait_streamlit(page)
     page.get_by_text("Connexion", exact=True).click()
-    page.get_by_label("Identifiant").fill("admin")
-    page.get_by_label("Mot de passe").fill("s3cret")
+    page.get_by_label("Identifiant").fill("admin.demo")
+    page.get_by_label("Mot de passe").fill("demo-admin-2010")
     page.get_by_role("button", name="Se connecter").click()
     page.locator("input[type=file]").wait_for(state="attached", timeout=60_000)
     page.locator("input[type=file]").set_input_files(str(bad))

@@ -47,6 +47,7 @@ CARRIERS = {
     ("lib/ui/style.py", "apply"): "aucun chiffre : feuille de style constante",
     ("lib/ui/imports.py", "modele"): "aucun chiffre : modèle vide d'un format d'import (docs/formats.md)",
     ("lib/ui/animation.py", "_history"): "aucune personne : coûts et textes saisis du programme d'animation",
+    ("lib/ui/session.py", "_write_cookie"): "aucun chiffre : le jeton de session écrit dans un cookie",
 }
 
 

@@ -1,37 +1,76 @@
-"""The audit log: every login, export and import leaves a line an administrator can read."""
+"""The audit log: readable and filterable by the administrator only; an idle session is closed."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
 
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from lib.auth import User, authenticate
+from lib.auth import User, create_account, open_session
 from lib.db.engine import log_action
+from lib.ui.session import TOKEN
+from tests.apptest_pages import ROOT, open_page
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def test_authenticate_checks_the_password(monkeypatch) -> None:
-    monkeypatch.setenv("OBSERVATOIRE_ADMIN_PASSWORD", "s3cret")
-    assert authenticate("admin", "s3cret", {}) == User("admin", "admin")
-    assert authenticate("admin", "faux", {}) is None
-    assert authenticate("inconnu", "s3cret", {}) is None
+PASSWORD = "journal-de-test-2010"  # a test fixture, in no real base
 
 
-def test_journal_is_for_administrators_only(demo_engine) -> None:
+def test_journal_is_for_administrators_only_and_filters(demo_engine) -> None:
+    detail = f"xlsx : table d'essai du {dt.datetime.now():%H:%M:%S.%f}"  # this test's line only
     with demo_engine.begin() as conn:
-        log_action(conn, "animatrice", "export", "xlsx : table d'essai pour le journal")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        log_action(conn, "animatrice", "export", detail, "192.0.2.4")
+    at = open_page("pages/journal.py")
+    assert not at.dataframe  # nothing shown without the role
+    assert any("réservé au rôle « administrateur »" in i.value for i in at.info)
+    at.session_state["user"] = User("partenaire", "partenaire")
     at.run()
-    at.switch_page("pages/journal.py")
-    at.run()
-    assert not at.exception
-    assert not at.dataframe  # nothing shown without the admin role
-    assert any("admin" in i.value for i in at.info)
+    assert not at.dataframe
 
-    at.session_state["user"] = User("chef", "admin")
+    at.session_state["user"] = User("chef", "administrateur")
     at.run()
     assert not at.exception
     log = at.dataframe[0].value
-    assert "table d'essai pour le journal" in " ".join(log["Détail"])
+    assert list(log.columns) == ["Date", "Utilisateur", "Action", "Détail", "Adresse"]
+    line = log[log["Détail"] == detail]
+    assert line[["Utilisateur", "Action", "Adresse"]].values.tolist() == [["animatrice", "export", "192.0.2.4"]]
+    assert "chargement démo" in set(log["Action"])
+
+    at.selectbox(key="journal_utilisateur").set_value("animatrice").run()
+    assert set(at.dataframe[0].value["Utilisateur"]) == {"animatrice"}
+    at.multiselect(key="journal_actions").set_value(["chargement démo"]).run()
+    assert len(at.dataframe[0].value) == 0  # animatrice never loaded the demo
+    at.selectbox(key="journal_utilisateur").set_value("Tous").run()
+    assert set(at.dataframe[0].value["Action"]) == {"chargement démo"}
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    at.date_input(key="journal_periode").set_value((yesterday - dt.timedelta(days=7), yesterday)).run()
+    assert len(at.dataframe[0].value) == 0  # the demo was loaded today
+
+
+def _run_app(user: User, token: str) -> AppTest:
+    """app.py run in a session holding `user` and its token. A new AppTest each time: an AppTest's
+    later runs execute the page only, not app.py where the session is checked."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = user
+    at.session_state[TOKEN] = token
+    at.run()
+    return at
+
+
+def test_an_idle_session_is_closed_and_audited(demo_engine) -> None:
+    user = create_account(demo_engine, "inactif.test", PASSWORD, "animateur", "test")
+    token = open_session(demo_engine, user, "127.0.0.1")
+    assert _run_app(user, token).session_state["user"] == user  # a live session
+    idle = dt.datetime.now() - dt.timedelta(minutes=31)
+    with demo_engine.begin() as conn:
+        conn.execute(text("UPDATE session_connexion SET vue_le = :t WHERE login = 'inactif.test'"), {"t": idle})
+    at = _run_app(user, token)
+    assert not at.exception
+    assert "user" not in at.session_state and "utilisateur" not in at.session_state
+    with demo_engine.connect() as conn:
+        last = conn.execute(
+            text("SELECT action, detail FROM audit_log WHERE user = 'inactif.test' ORDER BY id DESC")
+        ).first()
+        revoked = conn.execute(text("SELECT revoquee_le FROM session_connexion WHERE login = 'inactif.test'")).scalar()
+    why = "session terminée (plus de 30 minutes sans activité, fermée ailleurs ou compte modifié)"
+    assert tuple(last) == ("déconnexion", why)
+    assert revoked is not None

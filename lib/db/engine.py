@@ -13,6 +13,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
+from lib.adresse import client_address
 from lib.config import settings
 from lib.db.schema import VERSIONED_TABLES, AuditLog, ImportBatch, VersionDonnees
 
@@ -115,8 +116,11 @@ def bump_version(
     return int(new_id)
 
 
-def log_action(conn: Connection, user: str, action: str, detail: str) -> None:
-    conn.execute(insert(AuditLog).values(at=dt.datetime.now(), user=user, action=action, detail=detail))
+def log_action(conn: Connection, user: str, action: str, detail: str, adresse: str | None = None) -> None:
+    """One line of the audit log: who, what, when, and from where (by default the address of the
+    browser whose session runs this code; none from the command line)."""
+    where = adresse or client_address()
+    conn.execute(insert(AuditLog).values(at=dt.datetime.now(), user=user, action=action, detail=detail, adresse=where))
 
 
 def count_rows(engine: Engine, table) -> int:  # noqa: ANN001

@@ -244,6 +244,47 @@ class AuditLog(Base):
     user: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)
+    adresse: Mapped[str | None] = mapped_column(String(64))  # the browser's address; None: command line
+
+
+class Compte(Base):
+    """A local account (lib.auth): its role decides what it may open and do (habilitations)."""
+
+    __tablename__ = "compte"
+    login: Mapped[str] = mapped_column(String(80), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    ml_code: Mapped[str | None] = mapped_column(String(12))  # the ML of a « mission_locale » account
+    mot_de_passe: Mapped[str] = mapped_column(String(200))  # argon2id hash, never the password
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    cree_par: Mapped[str] = mapped_column(String(80))
+    modifie_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    modifie_par: Mapped[str] = mapped_column(String(80))
+
+
+class EchecConnexion(Base):
+    """One failed login: the throttling counts them per account and per address, in the database so that
+    every server process agrees (rows are only inserted, never updated: no lost update between them)."""
+
+    __tablename__ = "echec_connexion"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    login: Mapped[str] = mapped_column(String(80), index=True)
+    adresse: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class SessionConnexion(Base):
+    """A login kept across page reloads: the browser holds a random token in a cookie, the database its
+    SHA-256 only (a stolen copy of the base opens no session)."""
+
+    __tablename__ = "session_connexion"
+    jeton: Mapped[str] = mapped_column(String(64), primary_key=True)
+    login: Mapped[str] = mapped_column(String(80), index=True)
+    adresse: Mapped[str] = mapped_column(String(64))
+    creee_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    vue_le: Mapped[dt.datetime] = mapped_column(DateTime)  # last activity: the inactivity timeout starts here
+    revoquee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class VersionDonnees(Base):

@@ -21,6 +21,7 @@ from lib.animation.demo import demo_values as animation_demo
 from lib.config import ROOT, Settings
 from lib.db.engine import data_version, log_action, migrate
 from lib.db.schema import Commune, VersionDonnees
+from lib.demo.comptes import create_demo_accounts
 from lib.demo.generator import DemoData, generate
 from lib.demo.partenariat import generate_partenariat
 from lib.demo.reference import reference
@@ -202,6 +203,7 @@ def load_demo(
         raise RuntimeError(res.texte())
     with engine.begin() as conn:
         log_action(conn, "système", "chargement démo", f"{n} jeunes, graine {cfg.demo_seed}")
+    create_demo_accounts(engine)
     progress(0.97, "Publication protégée (secret statistique, tous les tableaux ensemble)")
     from lib.publication import build_publication  # imported here: lib.publication reads the warehouse
 

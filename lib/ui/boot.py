@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.ui.downloads import note_run_version
-from lib.ui.session import as_of_banner
+from lib.ui.session import as_of_banner, demo_banner
 
 FLAG = "_via_app"
 WANTED = "_page_demandee"
@@ -22,6 +22,7 @@ def via_app(page: str) -> None:
     if st.session_state.get(FLAG):
         note_run_version()
         as_of_banner()  # every page says when it shows an earlier version of the data
+        demo_banner()
         return
     st.session_state[WANTED] = page
     st.session_state[LINK] = st.query_params.to_dict()  # switch_page clears them: a shared link must survive

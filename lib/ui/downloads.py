@@ -104,8 +104,10 @@ def download_menu(files: Sequence[Fichier], name: str, title: str, key: str, ori
 
 
 def log_export(title: str, fmt: str, origin: str = "") -> None:
-    """Every delivered export leaves a line in the audit log (who, what, which format)."""
+    """Every delivered export leaves a line in the audit log: who, which table, which format and with
+    which filters (those of the page's address, lib.ui.filters, e.g. « annee=2010, dep=32 »)."""
     user = st.session_state.get("utilisateur", "anonyme")
     where = f" ({origin})" if origin else ""
+    filters = ", ".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items()))
     with get_engine().begin() as conn:
-        log_action(conn, user, "export", f"{fmt}{where} : {title}")
+        log_action(conn, user, "export", f"{fmt}{where} : {title} — filtres : {filters or 'aucun'}")
