@@ -41,6 +41,15 @@ class ImportSettings:
 
 
 @dataclass(frozen=True)
+class SsoSettings:
+    """Single sign-on (docs/sso.md): active when the secrets hold an [auth] section; rules in sso.toml."""
+
+    fournisseur: str = "proconnect"  # its [auth.NAME] section of the secrets; "" = the [auth] section itself
+    libelle: str = "ProConnect"  # the button says « Se connecter avec <libelle> »
+    claim_groupes: str = "groups"  # the claim that lists the person's groups (Keycloak, Entra ID…)
+
+
+@dataclass(frozen=True)
 class Settings:
     titre: str
     region_code: str
@@ -57,6 +66,7 @@ class Settings:
     association: str = ""  # name on the bilans' cover and footer
     logo: Path | None = None  # PNG or JPEG on the bilans' cover
     imports: ImportSettings = field(default_factory=ImportSettings)
+    sso: SsoSettings = field(default_factory=SsoSettings)
 
 
 def _resolve_db_url(url: str) -> str:
@@ -95,6 +105,7 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         association=raw.get("association", {}).get("nom", ""),
         logo=ROOT / raw["association"]["logo"] if raw.get("association", {}).get("logo") else None,
         imports=ImportSettings(**raw.get("import", {})),
+        sso=SsoSettings(**raw.get("sso", {})),
     )
 
 

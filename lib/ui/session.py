@@ -8,6 +8,7 @@ from lib.auth import User, authenticate
 from lib.db.engine import data_version, get_engine, log_action
 from lib.indicators.data import VERSION_AFFICHEE
 from lib.ingest.versions import libelle_version
+from lib.ui import sso
 
 
 def _secrets() -> dict:
@@ -23,13 +24,20 @@ def current_user() -> User | None:
 
 def login_box() -> User | None:
     user = current_user()
+    if user is None and (user := sso.signed_in_user()) is not None:  # back from the identity provider
+        st.session_state["user"] = user
+        st.session_state["utilisateur"] = user.login
     with st.sidebar.expander("Connexion" if user is None else f"Connecté : {user.login} ({user.role})"):
         if user is not None:
             if st.button("Se déconnecter", key="logout"):
                 _log(user.login, "déconnexion", "")
                 st.session_state.pop("user", None)
+                sso.logout()  # a single sign-on ends at the provider too (st.logout)
                 st.rerun()
             return user
+        if sso.enabled():
+            sso.refusal_notice()
+            sso.login_button()
         with st.form("login", clear_on_submit=True):
             login = st.text_input("Identifiant")
             password = st.text_input("Mot de passe", type="password")
