@@ -27,6 +27,7 @@ def login_box() -> User | None:
     if user is None and (user := sso.signed_in_user()) is not None:  # back from the identity provider
         st.session_state["user"] = user
         st.session_state["utilisateur"] = user.login
+    sso.refusal_notice()  # above the login box: a refused person sees why at once
     with st.sidebar.expander("Connexion" if user is None else f"Connecté : {user.login} ({user.role})"):
         if user is not None:
             if st.button("Se déconnecter", key="logout"):
@@ -36,7 +37,6 @@ def login_box() -> User | None:
                 st.rerun()
             return user
         if sso.enabled():
-            sso.refusal_notice()
             sso.login_button()
         with st.form("login", clear_on_submit=True):
             login = st.text_input("Identifiant")

@@ -89,8 +89,8 @@ def refusal_notice() -> None:
     message = st.session_state.get(REFUSAL)
     if message is None:
         return
-    st.error(message)
-    if st.button("Se déconnecter du fournisseur d'identité", key="sso_logout_refused"):
+    st.sidebar.error(message)
+    if st.sidebar.button("Se déconnecter du fournisseur d'identité", key="sso_logout_refused"):
         logout()
 
 
