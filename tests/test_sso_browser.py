@@ -26,11 +26,12 @@ from scripts.serveur import free_port, serveur
 from tests.conftest import TEST_DB_URL
 
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
-CLIENT_ID, SIRET_ML = "observatoire-test", "22222222200022"
+CLIENT_ID, SIRET_ML, SIRET_ML_ABSENTE = "observatoire-test", "22222222200022", "44444444400044"
 ACCOUNTS = {
     "agent.ml": {"email": "agent@ml-exemple.fr", "email_verified": True, "siret": SIRET_ML, "usual_name": "Agent"},
     "agent.dreets": {"email": "suivi@dreets.gouv.fr", "email_verified": True, "siret": "13000000000013"},
     "admin.arml": {"email": "direction@arml-exemple.fr", "groups": ["observatoire-administrateurs"]},
+    "agent.ml.absente": {"email": "agent@ml-absente.fr", "email_verified": True, "siret": SIRET_ML_ABSENTE},
     "curieux": {"email": "curieux@ailleurs.example", "email_verified": True, "siret": "99999999900099"},
 }
 SIDEBAR = "[data-testid=stSidebar]"
@@ -109,6 +110,7 @@ domaines = ["dreets.gouv.fr"]
 
 [missions_locales]
 "{SIRET_ML}" = "{ml_code}"
+"{SIRET_ML_ABSENTE}" = "ML-INCONNUE"
 """,
         encoding="utf-8",
     )
@@ -159,9 +161,14 @@ def test_a_mission_locale_agent_signs_in_with_the_siret_of_their_mission_locale(
     try:
         assert _sidebar_title(page) == "Connecté : agent@ml-exemple.fr (mission_locale)"
         # the provider gives the SIRET in its signed userinfo only (its ID token holds `sub`): read server-side
-        assert ("connexion", f"sso proconnect : mission_locale {ml_code} (règle n° 2)") in _audit(
-            demo_engine, "agent@ml-exemple.fr"
-        )
+        line = ("connexion", f"sso proconnect : mission_locale {ml_code} (règle n° 2)")
+        assert _audit(demo_engine, "agent@ml-exemple.fr") == [line]
+        # a reload is a new session, long after the access token could read the userinfo again: same user, and
+        # no second login in the audit log
+        page.reload(wait_until="load")
+        wait_streamlit(page)
+        assert _sidebar_title(page) == "Connecté : agent@ml-exemple.fr (mission_locale)"
+        assert _audit(demo_engine, "agent@ml-exemple.fr") == [line]
     finally:
         page.context.close()
 
@@ -189,6 +196,16 @@ def test_a_person_no_rule_admits_is_refused(browser: Browser, app_url: str, demo
             "sso proconnect : aucune règle de sso.toml ne convient (e-mail curieux@ailleurs.example, "
             "SIRET 99999999900099, groupes aucun)",
         )
+    finally:
+        page.context.close()
+
+
+def test_a_mission_locale_missing_from_the_database_is_refused(browser: Browser, app_url: str) -> None:
+    page = _sign_in(browser, app_url, "agent.ml.absente")
+    try:
+        assert _sidebar_title(page) == "Connexion"
+        error = page.locator(f"{SIDEBAR} [data-testid=stAlert]").first.inner_text()
+        assert "la mission locale « ML-INCONNUE » que donne la règle n° 2 de sso.toml n'existe pas" in error
     finally:
         page.context.close()
 

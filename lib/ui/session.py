@@ -33,7 +33,7 @@ def login_box() -> User | None:
             if st.button("Se déconnecter", key="logout"):
                 _log(user.login, "déconnexion", "")
                 st.session_state.pop("user", None)
-                sso.logout()  # a single sign-on ends at the provider too (st.logout)
+                sso.logout()  # a single sign-on ends at the provider too (st.logout, then off to it)
                 st.rerun()
             return user
         if sso.enabled():

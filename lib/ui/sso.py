@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import streamlit as st
+from sqlalchemy import select
 
 from lib import sso as claims_rules
 from lib.auth import User
 from lib.config import settings
 from lib.db.engine import get_engine, log_action
+from lib.db.schema import MissionLocale
 
 log = logging.getLogger(__name__)
 REFUSAL = "sso_refus"  # session key: the French reason of this session's refusal, shown until logout
@@ -45,6 +48,24 @@ def _claims() -> dict:
     return claims
 
 
+@st.cache_resource
+def _signed_in() -> dict[str, User]:
+    """The users this server signed in, by their ID token's fingerprint: a reload (a new session) finds its user
+    again, when ProConnect's access token (valid 60 s) could no longer read the userinfo. Memory only: a restart
+    asks everyone to sign in again. An entry leaves at logout."""
+    return {}
+
+
+def _fingerprint() -> str | None:
+    id_token = st.user.tokens.to_dict().get("id")  # expose_tokens = ["id", "access"] (docs/sso.md)
+    return hashlib.sha256(id_token.encode()).hexdigest() if id_token else None
+
+
+def _ml_exists(code: str) -> bool:
+    with get_engine().connect() as conn:
+        return conn.execute(select(MissionLocale.code).where(MissionLocale.code == code)).first() is not None
+
+
 def _refuse(login: str, detail: str, message: str) -> None:
     with get_engine().begin() as conn:
         log_action(conn, login, "connexion refusée", f"sso {settings().sso.fournisseur or 'auth'} : {detail}"[:2000])
@@ -52,10 +73,13 @@ def _refuse(login: str, detail: str, message: str) -> None:
 
 
 def signed_in_user() -> User | None:
-    """Once per session after the provider's return: the mapped user (and their audit line), or None with the
-    refusal kept for `refusal_notice`. Later runs of the session find the user in st.session_state."""
+    """After the provider's return: the mapped user (and their audit line), or None with the refusal kept for
+    `refusal_notice`. Called while the session has no user; a reload finds the user of the same ID token."""
     if not enabled() or not st.user.is_logged_in or REFUSAL in st.session_state:
         return None
+    fingerprint = _fingerprint()
+    if fingerprint in _signed_in():
+        return _signed_in()[fingerprint]
     sso = settings().sso
     sub = str(st.user.get("sub") or "?")
     try:
@@ -65,7 +89,7 @@ def signed_in_user() -> User | None:
         _refuse(sub, str(exc), f"Connexion avec {sso.libelle} impossible : {exc}. Reconnectez-vous.")
         return None
     except claims_rules.SsoConfigError as exc:
-        log.error("sso.toml : %s", exc)
+        log.error("règles de connexion unique : %s", exc)
         _refuse(sub, str(exc), f"Connexion avec {sso.libelle} impossible : {exc}")
         return None
     if user is None:
@@ -78,9 +102,19 @@ def signed_in_user() -> User | None:
             "régional.",
         )
         return None
+    if user.ml is not None and not _ml_exists(user.ml):
+        _refuse(
+            user.login,
+            f"règle n° {rule.numero} : mission locale {user.ml} absente de la base",
+            f"Connexion avec {sso.libelle} impossible : la mission locale « {user.ml} » que donne la règle "
+            f"n° {rule.numero} de sso.toml n'existe pas dans l'observatoire. Signalez-le à l'administrateur régional.",
+        )
+        return None
     detail = f"sso {sso.fournisseur or 'auth'} : {user.role}" + (f" {user.ml}" if user.ml else "")
     with get_engine().begin() as conn:
         log_action(conn, user.login, "connexion", f"{detail} (règle n° {rule.numero})")
+    if fingerprint is not None:
+        _signed_in()[fingerprint] = user
     return user
 
 
@@ -95,7 +129,10 @@ def refusal_notice() -> None:
 
 
 def logout() -> None:
-    """End the single sign-on too (identity cookie, then the provider's session when it offers one)."""
+    """End the single sign-on too: the identity cookie, then the provider's session when it offers one. The run
+    stops there, as a rerun would drop the browser's redirection (the cookie would stay, and sign in again)."""
     st.session_state.pop(REFUSAL, None)
     if st.user.is_logged_in:
+        _signed_in().pop(_fingerprint(), None)
         st.logout()
+        st.stop()
