@@ -90,8 +90,10 @@ def _rule(numero: int, raw: Mapping, path_name: str) -> Rule:
         raise SsoConfigError(f"{where} : aucune condition ({', '.join(CONDITIONS)}) ; une règle sans condition "
                              "ouvrirait l'application à toute personne connue du fournisseur d'identité.")  # fmt: skip
     ml = raw.get("ml")
-    if ml is not None and (role != "mission_locale" or not isinstance(ml, str) or not ml.strip()):
+    if ml is not None and role != "mission_locale":
         raise SsoConfigError(f"{where} : « ml » (code de mission locale) ne va qu'avec le rôle mission_locale.")
+    if ml is not None and (not isinstance(ml, str) or not ml.strip()):
+        raise SsoConfigError(f'{where} : « ml » est le code d\'une mission locale, par exemple "ML31A".')
     by_table = raw.get("siret_mission_locale", False)
     if not isinstance(by_table, bool):
         raise SsoConfigError(f"{where} : « siret_mission_locale » vaut true ou false.")

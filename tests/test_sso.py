@@ -24,6 +24,7 @@ from lib.sso import (
     load_rules,
     map_claims,
     parse_rules,
+    provider_of,
     userinfo_claims,
     verify_userinfo_jwt,
 )
@@ -158,6 +159,7 @@ def test_the_login_is_the_subject_without_email() -> None:
         ('[[regle]]\nrole = "invite"\ndomaines = "a.fr"\n', "« domaines » doit être une liste"),
         ('[[regle]]\nrole = "mission_locale"\ndomaines = ["a.fr"]\n', "demande « ml » ou « siret_mission_locale"),
         ('[[regle]]\nrole = "partenaire"\nml = "ML09"\ndomaines = ["a.fr"]\n', "ne va qu'avec le rôle mission_locale"),
+        ('[[regle]]\nrole = "mission_locale"\nml = 31\ndomaines = ["a.fr"]\n', "« ml » est le code d'une mission"),
         ('[[regle]]\nrole = "partenaire"\nsirets = ["1234"]\n', "« 1234 » n'est pas un SIRET"),
         ('[missions_locales]\n"12345678900012" = 3\n', "chaque SIRET donne le code d'une mission locale"),
         ("[regles]\n", "section inconnue « regles »"),
@@ -257,3 +259,14 @@ def test_a_json_userinfo_must_be_the_same_person() -> None:
         userinfo_claims("application/json", body, None, {}, PROVIDER, "kc-2")
     with pytest.raises(UserinfoError, match="ni JWT ni JSON"):
         userinfo_claims("text/html", "<html>", None, {}, PROVIDER, "kc-1")
+
+
+def test_the_provider_is_a_named_section_or_the_auth_section_itself() -> None:
+    auth = {
+        "redirect_uri": "https://obs.exemple/oauth2callback",
+        "client_id": "par-defaut",
+        "server_metadata_url": "https://idp.exemple/.well-known/openid-configuration",
+        "proconnect": {"client_id": "pc", "server_metadata_url": ISSUER + "/.well-known/openid-configuration"},
+    }
+    assert provider_of(auth, "proconnect") == Provider("pc", PROVIDER.server_metadata_url)
+    assert provider_of(auth, "") == Provider("par-defaut", "https://idp.exemple/.well-known/openid-configuration")
