@@ -84,12 +84,12 @@ def app_url(
     (folder / "secrets.toml").write_text(
         f"""[auth]
 redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
-cookie_secret = "{secrets.token_urlsafe(32)}"
+cookie_secret = "{secrets.token_urlsafe(32)}"  # test fixture: drawn at random for this run
 expose_tokens = ["id", "access"]
 
 [auth.proconnect]
 client_id = "{CLIENT_ID}"
-client_secret = "{client_secret}"
+client_secret = "{client_secret}"  # test fixture: drawn at random for this run
 server_metadata_url = "{issuer}/.well-known/openid-configuration"
 client_kwargs = {{ scope = "openid email given_name usual_name siret groups", prompt = "login" }}
 """,
