@@ -51,6 +51,15 @@ class SecuriteSettings:
 
 
 @dataclass(frozen=True)
+class SsoSettings:
+    """Single sign-on (docs/sso.md): active when the secrets hold an [auth] section; rules in sso.toml."""
+
+    fournisseur: str = "proconnect"  # its [auth.NAME] section of the secrets; "" = the [auth] section itself
+    libelle: str = "ProConnect"  # the button says « Se connecter avec <libelle> »
+    claim_groupes: str = "groups"  # the claim that lists the person's groups (Keycloak, Entra ID…)
+
+
+@dataclass(frozen=True)
 class Settings:
     titre: str
     region_code: str
@@ -68,6 +77,7 @@ class Settings:
     logo: Path | None = None  # PNG or JPEG on the bilans' cover
     imports: ImportSettings = field(default_factory=ImportSettings)
     securite: SecuriteSettings = field(default_factory=SecuriteSettings)
+    sso: SsoSettings = field(default_factory=SsoSettings)
 
 
 def _resolve_db_url(url: str) -> str:
@@ -107,6 +117,7 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         logo=ROOT / raw["association"]["logo"] if raw.get("association", {}).get("logo") else None,
         imports=ImportSettings(**raw.get("import", {})),
         securite=SecuriteSettings(**raw.get("securite", {})),
+        sso=SsoSettings(**raw.get("sso", {})),
     )
 
 

@@ -22,10 +22,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serveur(env: dict[str, str], timeout_s: float = 90) -> Iterator[str]:
-    """The app served on a free local port with `env` added to this process's environment; yields its
-    address once Streamlit answers its health check, and stops it on exit."""
-    port = free_port()
+def serveur(env: dict[str, str], timeout_s: float = 90, port: int | None = None) -> Iterator[str]:
+    """The app served on `port` (default: a free local one) with `env` added to this process's environment;
+    yields its address once Streamlit answers its health check, and stops it on exit."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],

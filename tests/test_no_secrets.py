@@ -14,7 +14,17 @@ from pathlib import Path
 from lib.demo.comptes import DEMO_ACCOUNTS
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "artifacts"}
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "artifacts",
+    "node_modules",
+}
 SKIP_SUFFIXES = {".db", ".png", ".jpg", ".jpeg", ".pdf", ".xlsx", ".pptx", ".gpkg", ".zip", ".gz", ".parquet", ".pyc"}
 DEMO_PASSWORDS = {password for _, _, password, _ in DEMO_ACCOUNTS}
 DEMO_FILES = {"README.md", "lib/demo/comptes.py"}

@@ -33,6 +33,7 @@ from lib.demo.comptes import create_demo_accounts, is_demo
 from lib.indicators.data import VERSION_AFFICHEE
 from lib.ingest.versions import libelle_version
 from lib.session_cookie import COOKIE, ROUTE, hand_over, served
+from lib.ui import sso
 
 USER, LOGIN, TOKEN = "user", "utilisateur", "_jeton_de_session"
 _COOKIE_TO_WRITE = "_cookie_a_ecrire"  # the token to hand to the browser at the next run ("" clears it)
@@ -87,6 +88,7 @@ def _check_session() -> None:
             minutes = settings().securite.inactivite_minutes
             sign_out(f"session terminée (plus de {minutes} minutes sans activité, fermée ailleurs ou compte modifié)")
             st.session_state[_ENDED] = minutes
+            sso.logout()  # else the identity provider's session would sign the person straight back in
         return
     if current_user() is not None:
         return  # a user set by the code itself (tests, a single sign-on): no server-side session
@@ -126,13 +128,19 @@ def login_box() -> User | None:
             "compte modifié par l'administrateur. Reconnectez-vous."
         )
     user = current_user()
+    if user is None and (user := sso.signed_in_user()) is not None:  # back from the identity provider
+        sign_in(user)  # a server-side session like a local login: cookie, inactivity timeout, logout
+    sso.refusal_notice()  # above the login box: a refused person sees why at once
     label = "Connexion" if user is None else f"Connecté : {user.nom or user.login} ({ROLES.get(user.role, user.role)})"
     with st.sidebar.expander(label, expanded=user is None and ended is not None):
         if user is not None:
             if st.button("Se déconnecter", key="logout"):
                 sign_out("à la demande de l'utilisateur")
+                sso.logout()  # a single sign-on ends at the provider too (st.logout, then off to it)
                 st.rerun()
             return user
+        if sso.enabled():
+            sso.login_button()
         with st.form("login", clear_on_submit=True):
             login = st.text_input("Identifiant", key="connexion_login")
             password = st.text_input("Mot de passe", type="password", key="connexion_mdp")
