@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{mark} {v.id:>4}  {v.charge_le:%d/%m/%Y %H:%M}  {v.libelle_nature:<16} {v.utilisateur:<24} {v.resume}"
             )
+            for f in v.fichiers:  # the fingerprint proves which file a version was loaded from
+                print(f"         {f['nom']}  sha256 {f['sha256']}")
         print(libelle_version(engine, courante))
         return 0
     try:

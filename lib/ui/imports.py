@@ -93,7 +93,8 @@ def versions_table(versions: list[Version], courante: int) -> None:
                 "mois d'extraction": libelle_mois(v.mois_extraction) if v.mois_extraction else "",
                 "par": v.utilisateur,
                 "contenu": v.resume,
-                "fichiers": ", ".join(f"{f['nom']} (sha256 {str(f['sha256'])[:12]}…)" for f in v.fichiers),
+                # names and lines; the files' fingerprints are in `python -m lib.ingest versions`
+                "fichiers": ", ".join(f"{f['nom']} ({entier(int(f['lignes']))} lignes)" for f in v.fichiers),
                 "lignes": sum(int(f["lignes"]) for f in v.fichiers),
             }
             for v in versions
