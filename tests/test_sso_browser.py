@@ -159,7 +159,7 @@ def test_a_mission_locale_agent_signs_in_with_the_siret_of_their_mission_locale(
 ) -> None:
     page = _sign_in(browser, app_url, "agent.ml")
     try:
-        assert _sidebar_title(page) == "Connecté : agent@ml-exemple.fr (mission_locale)"
+        assert _sidebar_title(page) == "Connecté : agent@ml-exemple.fr (Mission locale)"
         # the provider gives the SIRET in its signed userinfo only (its ID token holds `sub`): read server-side
         line = ("connexion", f"sso proconnect : mission_locale {ml_code} (règle n° 2)")
         assert _audit(demo_engine, "agent@ml-exemple.fr") == [line]
@@ -167,7 +167,7 @@ def test_a_mission_locale_agent_signs_in_with_the_siret_of_their_mission_locale(
         # no second login in the audit log
         page.reload(wait_until="load")
         wait_streamlit(page)
-        assert _sidebar_title(page) == "Connecté : agent@ml-exemple.fr (mission_locale)"
+        assert _sidebar_title(page) == "Connecté : agent@ml-exemple.fr (Mission locale)"
         assert _audit(demo_engine, "agent@ml-exemple.fr") == [line]
     finally:
         page.context.close()
@@ -175,8 +175,8 @@ def test_a_mission_locale_agent_signs_in_with_the_siret_of_their_mission_locale(
 
 def test_a_partner_and_an_administrator_get_their_roles(browser: Browser, app_url: str) -> None:
     for login, title in [
-        ("agent.dreets", "Connecté : suivi@dreets.gouv.fr (partenaire)"),
-        ("admin.arml", "Connecté : direction@arml-exemple.fr (administrateur)"),
+        ("agent.dreets", "Connecté : suivi@dreets.gouv.fr (Partenaire (État, Région, France Travail))"),
+        ("admin.arml", "Connecté : direction@arml-exemple.fr (Administrateur régional (ARML))"),
     ]:
         page = _sign_in(browser, app_url, login)
         try:
@@ -213,8 +213,10 @@ def test_a_mission_locale_missing_from_the_database_is_refused(browser: Browser,
 def test_logout_ends_the_single_sign_on(browser: Browser, app_url: str, demo_engine: Engine) -> None:
     page = _sign_in(browser, app_url, "agent.dreets")
     try:
-        assert _sidebar_title(page) == "Connecté : suivi@dreets.gouv.fr (partenaire)"
-        page.locator(SIDEBAR).get_by_text("Connecté : suivi@dreets.gouv.fr (partenaire)").click()
+        assert _sidebar_title(page) == "Connecté : suivi@dreets.gouv.fr (Partenaire (État, Région, France Travail))"
+        page.locator(SIDEBAR).get_by_text(
+            "Connecté : suivi@dreets.gouv.fr (Partenaire (État, Région, France Travail))"
+        ).click()
         page.locator(SIDEBAR).get_by_role("button", name="Se déconnecter").click()
         # the provider's end of session (its own confirmation page), then back to the app
         page.wait_for_url("**/session/end?**", wait_until="load", timeout=30_000)

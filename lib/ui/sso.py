@@ -114,6 +114,6 @@ def logout() -> None:
     """End the single sign-on too: the identity cookie, then the provider's session when it offers one. The run
     stops there, as a rerun would drop the browser's redirection (the cookie would stay, and sign in again)."""
     st.session_state.pop(REFUSAL, None)
-    if st.user.is_logged_in:
+    if enabled() and st.user.is_logged_in:  # without an [auth] section, st.user has no such attribute
         st.logout()
         st.stop()
