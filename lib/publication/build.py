@@ -130,6 +130,10 @@ def _build(engine: Engine, version: int) -> dict:
     rules, pl = cfg.secret, plan()
     w = read_warehouse(engine, version)  # an earlier version shown "as of" is built from its own rows
     territory = build_territory(w, rules.population_commune_min, cfg.region_code, cfg.region_nom)
+    # each year's figures in the ML territory of that year (a commune that moved keeps its past where it was)
+    of_year = {
+        y: build_territory(w, rules.population_commune_min, cfg.region_code, cfg.region_nom, annee=y) for y in years(w)
+    }
     data_end = obs.data_end(w).date()
     frozen = _frozen_source(engine, version)
     fingerprint = _fingerprint(w, cfg.region_code, cfg.region_nom)
@@ -156,9 +160,10 @@ def _build(engine: Engine, version: int) -> dict:
                         _copy(conn, source, version)
                         totals["figees"] += 1
                         continue
-                    problem = build_problem(spec, territory, records(w, p.key, spec.start, spec.end, spec.attributes))
+                    rec = records(w, p.key, spec.start, spec.end, spec.attributes)
+                    problem = build_problem(spec, of_year[year], rec)
                     before = _previous(conn, frozen.get("version"), problem)
-                    _protect_and_store(conn, problem, before, version, rules_json, totals, len(territory.units))
+                    _protect_and_store(conn, problem, before, version, rules_json, totals, len(of_year[year].units))
         # partnership counts: entered by the MLs, protected with the rest of the version (partenariat.py)
         for _, problem in partenariat.problems(active_values(engine), catalogue(), territory):
             before = _previous(conn, frozen.get("version"), problem)
