@@ -282,9 +282,9 @@ def verifier_territoires(conn: Connection, source: bytes | str | Path, nom: str)
             continue
         mls = sorted(set(g["code_ml"]))
         quoi = (
-            f"commune attribuée à {len(mls)} missions locales en {annee} ({', '.join(mls)})"
+            f"commune {commune} attribuée à {len(mls)} missions locales en {annee} ({', '.join(mls)})"
             if len(mls) > 1
-            else f"commune donnée plusieurs fois pour {annee}"
+            else f"commune {commune} donnée plusieurs fois pour {annee}"
         )
         problemes.append(
             Probleme(f"{quoi} : lignes {_lignes(g['ligne'])}", int(g["ligne"].iloc[1]), "commune", commune)
