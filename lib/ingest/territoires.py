@@ -87,7 +87,7 @@ SITES_ML = Format(
     (
         Colonne("code_ml", "code", "code de la mission locale (fichier des territoires)", ("ML31T", "ML09")),
         Colonne("type", "code", "siège, antenne ou permanence", ("siège", "permanence")),
-        Colonne("nom", "texte", "nom du site", ("Toulouse — Mirail", "Lavelanet")),
+        Colonne("nom", "texte", "nom du site", ("Toulouse — Mirail", "Foix")),
         Colonne(
             "adresse",
             "texte",
