@@ -1,6 +1,8 @@
-"""Référentiels : remplacer les bassins de démonstration et la géométrie des communes par les fichiers officiels."""
+"""Référentiels : territoires et sites des missions locales, QPV / ZRR, zones d'emploi, contours des communes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -9,11 +11,21 @@ from lib.db.engine import get_engine
 from lib.geo import DEMO_BASINS_LABEL
 from lib.indicators.data import warehouse
 from lib.ingest.errors import ImportErrorFr
+from lib.ingest.formats import Format
 from lib.ingest.referentiels import ResultatImport, historique, importer_geometrie, importer_zonage
+from lib.ingest.territoires import (
+    QPV_ZRR,
+    SITES_ML,
+    TERRITOIRE_ML,
+    importer_qpv_zrr,
+    importer_sites,
+    importer_territoires,
+)
 from lib.secret import declare_public
 from lib.ui import render
 from lib.ui.boot import via_app
 from lib.ui.glossary import explain
+from lib.ui.imports import modele
 from lib.ui.session import require
 
 via_app("pages/referentiels.py")
@@ -21,8 +33,9 @@ via_app("pages/referentiels.py")
 st.title("Référentiels géographiques")
 st.markdown(
     explain(
-        "Bassins d'emploi (zones d'emploi de l'INSEE) et contours des communes utilisés par la carte et par "
-        "les tableaux par bassin. Un fichier refusé ne modifie rien : tout est vérifié avant l'enregistrement."
+        "Territoires et sites des missions locales, communes en QPV ou en ZRR, bassins d'emploi (zones d'emploi "
+        "de l'INSEE) et contours des communes utilisés par la carte et par les tableaux. Un fichier refusé ne "
+        "modifie rien : tout est vérifié avant l'enregistrement (formats : docs/formats.md)."
     ),
     unsafe_allow_html=True,
 )
@@ -36,12 +49,20 @@ st.markdown(
 )
 if demo:
     st.caption(DEMO_BASINS_LABEL + ".")
+annees = ", ".join(str(int(a)) for a in sorted(set(w.territoires["annee"]))) or "aucune"
+st.markdown(
+    f"**Missions locales :** {len(w.mls)} — territoires par année de validité : {annees} ; "
+    f"{len(w.sites)} sites (sièges, antennes, permanences)."
+)
 
 user = require("animateur")
 
 
 def _montrer(result: ResultatImport) -> None:
-    st.success(f"Import enregistré ({result.kind}) : {result.message}.", icon=":material/check_circle:")
+    if not result.change:
+        st.info(f"{result.kind} : {result.message}.", icon=":material/info:")
+    else:
+        st.success(f"Import enregistré ({result.kind}) : {result.message}.", icon=":material/check_circle:")
     for avertissement in result.avertissements:
         st.warning(avertissement)
 
@@ -54,8 +75,29 @@ def _refus(exc: ImportErrorFr) -> None:
             st.caption(f"… et {len(exc.problemes) - 30} autres problèmes.")
 
 
+def _onglet(fmt: Format, importer: Callable[..., ResultatImport], action: str) -> None:
+    """A territory file's tab: what it holds, its template, the upload and the import."""
+    st.markdown(fmt.description)
+    modele(f"Modèle : {fmt.titre}", fmt.modele_csv(), fmt.cle)
+    fichier = st.file_uploader(f"{fmt.titre} (.csv ou .xlsx)", type=["csv", "xlsx"], key=f"ref_{fmt.cle}")
+    if fichier is not None and st.button(action, key=f"ref_{fmt.cle}_go", type="primary"):
+        try:
+            with st.spinner("Vérification puis enregistrement…"):
+                _montrer(importer(get_engine(), fichier.getvalue(), fichier.name, user.login))
+        except ImportErrorFr as exc:
+            _refus(exc)
+
+
 if user is not None:
-    tab_ze, tab_geo = st.tabs(["Zones d'emploi (INSEE)", "Contours des communes"])
+    tab_ml, tab_sites, tab_qpv, tab_ze, tab_geo = st.tabs(
+        ["Territoires des missions locales", "Sites", "QPV et ZRR", "Zones d'emploi (INSEE)", "Contours des communes"]
+    )
+    with tab_ml:
+        _onglet(TERRITOIRE_ML, importer_territoires, "Importer les territoires")
+    with tab_sites:
+        _onglet(SITES_ML, importer_sites, "Importer les sites")
+    with tab_qpv:
+        _onglet(QPV_ZRR, importer_qpv_zrr, "Importer les QPV et ZRR")
     with tab_ze:
         st.markdown(
             "Table **ZE2020_au_01-01-AAAA.xlsx** publiée par l'INSEE (feuille *Composition_communale*, "

@@ -89,3 +89,46 @@ def test_zonage_import_is_all_or_nothing_on_postgres(pg_engine, tmp_path) -> Non
     with pg_engine.connect() as conn:
         status = conn.execute(text("SELECT status FROM import_batch ORDER BY id DESC LIMIT 1")).scalar()
     assert status == "refusé"
+
+
+def test_territory_import_by_year_is_all_or_nothing_on_postgres(pg_engine) -> None:
+    """ML territories by year on PostgreSQL: a good file is one version, the same file again changes nothing,
+    a commune given to two MLs changes nothing."""
+    from lib.db.engine import data_version
+    from lib.ingest.errors import ImportErrorFr
+    from lib.ingest.territoires import importer_territoires
+
+    sql = "SELECT c.commune_code, c.ml_code, m.nom FROM ml_commune c JOIN mission_locale m ON m.code = c.ml_code"
+    with pg_engine.connect() as conn:
+        empty = conn.execute(text("SELECT COUNT(*) FROM ml_commune")).scalar() == 0
+    if empty:  # the demo is loaded by the first test; alone, load a small one
+        from lib.config import settings
+        from lib.demo.load import load_demo
+
+        load_demo(pg_engine, settings(), n=500)
+    with pg_engine.connect() as conn:
+        rows = conn.execute(text(sql)).all()
+    t2011 = pd.DataFrame(rows, columns=["commune", "code_ml", "nom_ml"]).assign(annee=2011)
+    t2011.loc[t2011["commune"] == "31149", ["code_ml", "nom_ml"]] = ["ML31T", "Mission locale Toulouse"]
+    good = t2011.to_csv(sep=";", index=False).encode()
+    importer_territoires(pg_engine, good, "t2011.csv", "test")
+    version = data_version(pg_engine)
+
+    def state() -> list[tuple]:
+        with pg_engine.connect() as conn:
+            return [
+                tuple(r)
+                for r in conn.execute(
+                    text(
+                        "SELECT annee, ml_code, COUNT(*) FROM ml_commune_annee WHERE commune_code = '31149' "
+                        "GROUP BY annee, ml_code ORDER BY annee"
+                    )
+                ).all()
+            ]
+
+    assert state() == [(2009, "ML31", 1), (2011, "ML31T", 1)]
+    assert importer_territoires(pg_engine, good, "t2011.csv", "test").change is False
+    bad = pd.concat([t2011, t2011.head(1).assign(code_ml="ML12", nom_ml="Mission locale Aveyron")])
+    with pytest.raises(ImportErrorFr, match="attribuée à 2 missions locales en 2011"):
+        importer_territoires(pg_engine, bad.to_csv(sep=";", index=False).encode(), "mauvais.csv", "test")
+    assert state() == [(2009, "ML31", 1), (2011, "ML31T", 1)] and data_version(pg_engine) == version

@@ -168,6 +168,43 @@ def test_an_ended_period_is_frozen_in_the_next_publication(small_engine) -> None
     assert frozen == v1
 
 
+def test_a_corrected_territory_of_an_ended_year_is_published_again(small_engine) -> None:  # noqa: ANN001
+    """A closed year stays frozen only while its territory is unchanged: a commune given to another ML for
+    2009 by a territory import moves in the 2009 publication too."""
+    from lib.ingest.territoires import importer_territoires
+
+    with small_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT 2009, c.commune_code, c.ml_code, m.nom FROM ml_commune c "
+                "JOIN mission_locale m ON m.code = c.ml_code"
+            )
+        ).all()
+    t2009 = pd.DataFrame(rows, columns=["annee", "commune", "code_ml", "nom_ml"])
+    t2009.loc[t2009["commune"] == "31149", ["code_ml", "nom_ml"]] = ["ML31T", "Mission locale Toulouse"]
+    importer_territoires(small_engine, t2009.to_csv(sep=";", index=False).encode(), "t2009.csv", "test")
+    version = data_version(small_engine)
+    build_publication(small_engine, version)
+    with small_engine.connect() as conn:
+        frozen = conn.execute(
+            text(
+                "SELECT figee_depuis FROM publication_probleme "
+                "WHERE version = :v AND population = 'premiers_accueils' AND periode = '2009'"
+            ),
+            {"v": version},
+        ).scalar()
+        ml = conn.execute(
+            text(
+                "SELECT DISTINCT periode, ml FROM publication_case WHERE version = :v AND niveau = 'commune' "
+                "AND code = '31149' AND population = 'premiers_accueils' AND periode IN ('2009', '2010') "
+                "ORDER BY periode"
+            ),
+            {"v": version},
+        ).all()
+    assert frozen is None  # rebuilt on the corrected territory
+    assert [tuple(r) for r in ml] == [("2009", "ML31T"), ("2010", "ML31T")]
+
+
 def test_late_entries_in_the_current_year_never_show_as_a_small_difference(tmp_path) -> None:  # noqa: ANN001
     """Publication-to-publication rule for the year in progress: two young people of Ariège entered late
     for March 2010 (version 2), then one of Aveyron for June (version 3). Every cell published by two of

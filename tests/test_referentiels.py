@@ -248,7 +248,7 @@ def test_unknown_format_refused(copie: Engine) -> None:
 # ---------------------------------------------------------------- the page
 
 
-def test_page_requires_a_role_then_offers_both_imports(demo_engine, monkeypatch) -> None:
+def test_page_requires_a_role_then_offers_every_import(demo_engine, monkeypatch) -> None:
     from streamlit.testing.v1 import AppTest
 
     from lib.auth import User
@@ -275,6 +275,19 @@ def test_page_requires_a_role_then_offers_both_imports(demo_engine, monkeypatch)
     at.session_state["user"] = User("animatrice", "animateur")
     at.run()
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Zones d'emploi (INSEE)", "Contours des communes"]
+    assert [t.label for t in at.tabs] == [
+        "Territoires des missions locales",
+        "Sites",
+        "QPV et ZRR",
+        "Zones d'emploi (INSEE)",
+        "Contours des communes",
+    ]
+    modeles = [b.proto.label for b in at.get("download_button") if b.proto.label.startswith("Modèle")]
+    assert modeles == [
+        "Modèle : Territoires des missions locales",
+        "Modèle : Sites des missions locales",
+        "Modèle : Quartiers prioritaires et zones de revitalisation rurale",
+    ]
+    assert any("territoires par année de validité : 2009 ; 39 sites" in m.value for m in at.markdown)
     shown = at.dataframe[0].value
     assert list(shown["statut"]) == ["ok", "refusé"] and "31069 (Blagnac)" in shown["message"].iloc[1]

@@ -59,9 +59,20 @@ class MissionLocale(Base):
 
 
 class MlCommune(Base):
-    """Territory of each ML: the primary key on the commune makes it exactly one ML."""
+    """Territory of each ML in service (the latest year of ``ml_commune_annee``): what the map draws and
+    what an extract's young people are checked against. The primary key makes it exactly one ML."""
 
     __tablename__ = "ml_commune"
+    commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"), primary_key=True)
+    ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
+
+
+class MlCommuneAnnee(Base):
+    """Territory of each ML by year of validity (lib.ingest.territoires): a year's territory holds from that
+    year until the next year given; the years before the first one use the first. Each year is complete."""
+
+    __tablename__ = "ml_commune_annee"
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"), primary_key=True)
     ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
 
@@ -72,6 +83,7 @@ class MlSite(Base):
     ml_code: Mapped[str] = mapped_column(ForeignKey("mission_locale.code"), index=True)
     type: Mapped[str] = mapped_column(String(20))  # siège, antenne, permanence
     nom: Mapped[str] = mapped_column(String(120))
+    adresse: Mapped[str | None] = mapped_column(String(200))  # as given in the sites file
     commune_code: Mapped[str] = mapped_column(ForeignKey("commune.code"))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)

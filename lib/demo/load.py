@@ -20,11 +20,11 @@ from sqlalchemy.engine import Connection
 from lib.animation.demo import demo_values as animation_demo
 from lib.config import ROOT, Settings
 from lib.db.engine import data_version, log_action, migrate
-from lib.db.schema import Commune, VersionDonnees
+from lib.db.schema import Commune, MlCommune, VersionDonnees
 from lib.demo.comptes import create_demo_accounts
 from lib.demo.generator import DemoData, generate
 from lib.demo.partenariat import generate_partenariat
-from lib.demo.reference import reference
+from lib.demo.reference import fichiers_territoires, reference
 from lib.demo.seed_figures import ANNEE_ENVELOPPE, ENVELOPPE_2010, SEED_MLS
 
 Progress = Callable[[float, str], None]
@@ -59,19 +59,35 @@ def is_loaded(engine: Engine) -> bool:
 
 
 def load_reference(conn: Connection, progress: Progress) -> pd.DataFrame:
-    """Regions, départements, communes, MLs and their territories, sites, demo basins."""
+    """Regions, départements, communes, then the MLs' territories, sites and QPV / ZRR flags through the
+    importers' checks (lib.ingest.territoires), and the demo basins. Returns what the generator needs."""
+    from lib.ingest.territoires import verifier_qpv_zrr, verifier_sites, verifier_territoires
+
     ref = reference()
     progress(0.05, "Communes et territoires des missions locales")
     insert_frame(conn, "region", ref.regions)
     insert_frame(conn, "departement", ref.departements)
-    insert_frame(conn, "commune", ref.communes)
-    mls = pd.DataFrame([{"code": m.code, "nom": m.nom, "dep_code": m.dep} for m in SEED_MLS])
-    insert_frame(conn, "mission_locale", mls)
-    insert_frame(conn, "ml_commune", ref.ml_communes)
-    insert_frame(conn, "ml_site", ref.sites)
+    insert_frame(conn, "commune", ref.communes.assign(qpv=False, zrr=False))
+    fichiers = fichiers_territoires(ref)
+    for verifier, cle in (
+        (verifier_territoires, "territoires_ml"),
+        (verifier_sites, "sites_ml"),
+        (verifier_qpv_zrr, "qpv_zrr"),
+    ):
+        verifier(conn, fichiers[cle], f"demo_{cle}.csv").ecrire(conn)
     insert_frame(conn, "bassin", ref.bassins)
     insert_frame(conn, "bassin_commune", ref.bassin_communes)
-    return ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
+    return communes_du_generateur(conn)
+
+
+def communes_du_generateur(conn: Connection) -> pd.DataFrame:
+    """Each commune's code, population, ML (territory in service) and ZRR flag, as stored."""
+    rows = conn.execute(
+        select(Commune.code, Commune.population, MlCommune.ml_code, Commune.zrr).join(
+            MlCommune, MlCommune.commune_code == Commune.code
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["code", "population", "ml_code", "zrr"]).sort_values("code", ignore_index=True)
 
 
 def _oui_non(values: pd.Series) -> np.ndarray:
@@ -183,8 +199,7 @@ def load_demo(
             insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
             insert_frame(conn, "animation_valeur", animation_demo())
         else:  # referentials of an earlier, interrupted first start
-            ref = reference()
-            communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
+            communes = communes_du_generateur(conn)
     progress(0.15, f"Génération de {n:,} jeunes (données synthétiques)".replace(",", " "))
     data = generate(communes[["code", "population", "ml_code", "zrr"]], n, cfg.demo_seed)
     with tempfile.TemporaryDirectory(prefix="observatoire-demo-") as tmp:

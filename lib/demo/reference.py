@@ -11,7 +11,10 @@ import shapely
 
 from lib import geo
 from lib.demo import bassins, missions
-from lib.demo.seed_figures import COMMUNES_QPV
+from lib.demo.seed_figures import COMMUNES_QPV, SEED_MLS
+
+ANNEE_TERRITOIRE = 2009
+"""Year of validity of the demo's ML territory: its first year of data (it then holds for every year)."""
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,49 @@ def reference() -> Reference:
             }
         ),
     )
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(sep=";", index=False).encode("utf-8")
+
+
+def fichiers_territoires(ref: Reference) -> dict[str, bytes]:
+    """The demo's ML territory, sites and QPV / ZRR flags as files of docs/formats.md (lib.ingest.territoires),
+    so that the demo reaches the database through the importers' checks, like a region's own files."""
+    noms = {m.code: m.nom for m in SEED_MLS}
+    rang = {m.code: i for i, m in enumerate(SEED_MLS)}  # the convention's order: the MLs are created in it
+    territoire = ref.ml_communes.sort_values("ml_code", key=lambda s: s.map(rang), kind="stable")
+    yes_no = {True: "oui", False: "non"}
+    return {
+        "territoires_ml": _csv(
+            pd.DataFrame(
+                {
+                    "annee": ANNEE_TERRITOIRE,
+                    "commune": territoire["commune_code"],
+                    "code_ml": territoire["ml_code"],
+                    "nom_ml": territoire["ml_code"].map(noms),
+                }
+            )
+        ),
+        "sites_ml": _csv(
+            pd.DataFrame(
+                {
+                    "code_ml": ref.sites["ml_code"],
+                    "type": ref.sites["type"],
+                    "nom": ref.sites["nom"],
+                    "commune": ref.sites["commune_code"],
+                    "latitude": ref.sites["lat"],
+                    "longitude": ref.sites["lon"],
+                }
+            )
+        ),
+        "qpv_zrr": _csv(
+            pd.DataFrame(
+                {
+                    "commune": ref.communes["code"],
+                    "qpv": ref.communes["qpv"].map(yes_no),
+                    "zrr": ref.communes["zrr"].map(yes_no),
+                }
+            )
+        ),
+    }

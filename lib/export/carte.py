@@ -195,7 +195,8 @@ def _sites(fond_sites: pd.DataFrame) -> pd.DataFrame:
     sites["couleur"] = [list(c) for c, _, _ in style]
     sites["rayon"] = [r for _, r, _ in style]
     sites["infobulle"] = [
-        f"{n}\n{t.capitalize()} — {m}" for n, t, m in zip(sites["nom"], sites["type"], sites["ml_nom"], strict=True)
+        f"{n}\n{t.capitalize()} — {m}" + (f"\n{a}" if a else "")
+        for n, t, m, a in zip(sites["nom"], sites["type"], sites["ml_nom"], sites["adresse"], strict=True)
     ]
     return sites[["type", "nom", "ml_nom", "lon", "lat", "couleur", "rayon", "infobulle"]]
 

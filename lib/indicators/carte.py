@@ -66,7 +66,7 @@ class FondCarte:
     bassins: gpd.GeoDataFrame  # same columns
     departements: gpd.GeoDataFrame  # code, nom, lon, lat (label point), geometry
     limites: Mapping[str, gpd.GeoSeries]  # niveau → inner borders between its territories (lines)
-    sites: pd.DataFrame  # ml_code, ml_nom, type, nom, commune_code, lat, lon
+    sites: pd.DataFrame  # ml_code, ml_nom, type, nom, adresse ("" if none), commune_code, lat, lon
     bassins_source: str
     bassins_demo: bool
     sans_geometrie: tuple[str, ...]  # communes with no polygon in the database
@@ -174,12 +174,13 @@ def prepare_fond(
     sources = sorted(set(w.bassins["source"].astype(str)))
     sites = w.sites.astype({"ml_code": str}).copy()
     sites.insert(1, "ml_nom", sites["ml_code"].map(w.ml_names()).fillna(sites["ml_code"]))
+    sites["adresse"] = sites["adresse"].fillna("").astype(str)
     return FondCarte(
         mls=mls,
         bassins=bassins,
         departements=deps,
         limites=limites,
-        sites=sites[["ml_code", "ml_nom", "type", "nom", "commune_code", "lat", "lon"]],
+        sites=sites[["ml_code", "ml_nom", "type", "nom", "adresse", "commune_code", "lat", "lon"]],
         bassins_source=" ; ".join(sources),
         bassins_demo=any(s == DEMO_BASINS_LABEL or "démonstration" in s for s in sources),
         sans_geometrie=sans,

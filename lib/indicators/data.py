@@ -13,7 +13,7 @@ current one, or an earlier one an administrator chose to show "as of").
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -64,6 +64,8 @@ class Warehouse:
     bassins: pd.DataFrame
     sites: pd.DataFrame
     version: int
+    # ML territory by year of validity: annee, code (commune), ml_code; empty = ``communes`` every year
+    territoires: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["annee", "code", "ml_code"]))
 
     @functools.cached_property
     def years_of_first_reception(self) -> tuple[int, ...]:
@@ -72,6 +74,22 @@ class Warehouse:
 
     def ml_names(self) -> dict[str, str]:
         return dict(zip(self.mls["code"], self.mls["nom"], strict=True))
+
+    def annee_territoire(self, annee: int) -> int | None:
+        """The year of validity of the territory in effect in `annee`: the latest one not after it, else
+        the first (a territory holds until the next one given). None when no territory by year is stored."""
+        valides = sorted(int(a) for a in self.territoires["annee"].unique())
+        return max((a for a in valides if a <= annee), default=valides[0]) if valides else None
+
+    def communes_en(self, annee: int) -> pd.DataFrame:
+        """``communes`` with the ML of each commune in `annee`: a commune that moved from one ML to another
+        counts, each year, in the ML it belonged to that year."""
+        vaut = self.annee_territoire(annee)
+        if vaut is None:
+            return self.communes
+        t = self.territoires[self.territoires["annee"] == vaut]
+        ml = dict(zip(t["code"].astype(str), t["ml_code"].astype(str), strict=True))
+        return self.communes.assign(ml_code=self.communes["code"].astype(str).map(ml))
 
 
 # Versioned tables: the columns the indicators use (not the pseudonym nor the version tag).
@@ -144,6 +162,7 @@ def read_warehouse(engine: Engine, version: int | None = None) -> Warehouse:
         bassins=_read(engine, "bassin"),
         sites=_read(engine, "ml_site"),
         version=version,
+        territoires=_read(engine, "ml_commune_annee", "annee, commune_code AS code, ml_code"),
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lib.config import ROOT
 from lib.ingest.formats import FORMATS, Format
+from lib.ingest.territoires import FORMATS_TERRITOIRES
 
 DOCS = ROOT / "docs"
 TYPES = {
@@ -106,15 +107,38 @@ def _partenariat() -> str:
     return "\n".join(lines) + "\n"
 
 
+TERRITOIRES = """# Territoires : missions locales, sites, QPV et ZRR
+
+Fichiers du territoire de la région, importés par la page **Référentiels** (onglets « Territoires des
+missions locales », « Sites », « QPV et ZRR ») ; les zones d'emploi (table de l'Insee) et les contours
+des communes s'importent sur la même page. Mêmes règles de lecture que l'extrait (CSV `;` ou `,`,
+UTF-8 ou Latin-1, ou XLSX ; en-têtes sans égard aux majuscules ni aux accents). Les codes sont vérifiés
+contre le référentiel des communes de la région (`region_code` de `config.toml`) : une commune inconnue
+ou hors de la région, une commune donnée à deux missions locales la même année, une commune de la région
+sans mission locale, un code de mission locale inconnu dans les sites, un point hors de la région ou des
+communes de sa mission locale refusent le fichier, avec fichier, ligne, colonne et valeur de chaque
+problème. Rien n'est enregistré si un seul problème est trouvé ; un fichier accepté crée une version des
+données et une ligne du journal ; réimporter le même contenu ne change rien.
+"""
+
+
 def formats_markdown() -> str:
-    return INTRO + "\n" + "\n".join([*(_section(f) for f in FORMATS), _partenariat()])
+    return (
+        INTRO
+        + "\n"
+        + "\n".join([*(_section(f) for f in FORMATS), _partenariat()])
+        + "\n"
+        + TERRITOIRES
+        + "\n"
+        + "\n".join(_section(f) for f in FORMATS_TERRITOIRES)
+    )
 
 
 def ecrire(docs: Path = DOCS) -> list[Path]:
     (docs / "modeles").mkdir(parents=True, exist_ok=True)
     out = [docs / "formats.md"]
     out[0].write_text(formats_markdown(), encoding="utf-8")
-    for fmt in FORMATS:
+    for fmt in (*FORMATS, *FORMATS_TERRITOIRES):
         path = docs / "modeles" / f"{fmt.cle}.csv"
         path.write_text(fmt.modele_csv(), encoding="utf-8")
         out.append(path)

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import psycopg
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -37,6 +37,7 @@ from lib.db.schema import (
     Jeune,
     MissionLocale,
     MlCommune,
+    MlCommuneAnnee,
     Situation,
     VersionDonnees,
 )
@@ -337,8 +338,17 @@ def _refus(
 def referentiels(conn: Connection) -> Referentiels:
     communes = frozenset(conn.execute(select(Commune.code)).scalars())
     mls = frozenset(conn.execute(select(MissionLocale.code)).scalars())
-    ml_de = dict(conn.execute(select(MlCommune.commune_code, MlCommune.ml_code)).all())
-    return Referentiels(communes, mls, frozenset(settings().dispositifs), ml_de, dt.date.today())
+    pairs = conn.execute(
+        union(
+            select(MlCommune.commune_code, MlCommune.ml_code),
+            select(MlCommuneAnnee.commune_code, MlCommuneAnnee.ml_code),
+        )
+    ).all()
+    mls_de: dict[str, set[str]] = {}
+    for commune, ml in pairs:
+        mls_de.setdefault(commune, set()).add(ml)
+    frozen = {c: frozenset(m) for c, m in mls_de.items()}
+    return Referentiels(communes, mls, frozenset(settings().dispositifs), frozen, dt.date.today())
 
 
 # ---------------------------------------------------------------- the load itself

@@ -292,12 +292,14 @@ PERSONNES = ("jeunes", "contacts", "dispositifs", "situations")  # loaded togeth
 
 @dataclass(frozen=True)
 class Referentiels:
-    """What the database knows: allowed codes and each commune's ML (to warn on a commune outside it)."""
+    """What the database knows: allowed codes and each commune's MLs (to warn on a commune outside it)."""
 
     communes: frozenset[str]
     mls: frozenset[str]
     dispositifs: frozenset[str]
-    ml_de_commune: Mapping[str, str]
+    # the MLs a commune belonged to, in service or in a year of the territory (a commune that moved
+    # keeps its earlier young people in their ML of the time without a warning)
+    mls_de_commune: Mapping[str, frozenset[str]]
     aujourd_hui: dt.date
 
     def valeurs(self, col: Colonne) -> tuple[str, ...] | None:
@@ -353,11 +355,12 @@ def schemas(fmt: Format, ref: Referentiels) -> Schemas:
 
 def _regles(fmt: Format, ref: Referentiels) -> tuple[list[pa.Check], list[pa.Check]]:
     if fmt is JEUNES:
-        ml_de = pd.Series(dict(ref.ml_de_commune), dtype=object)
+        avec_ml = pd.Index(list(ref.mls_de_commune))
+        paires = pd.Index([f"{c}\t{m}" for c, mls in ref.mls_de_commune.items() for m in mls])
 
         def hors_territoire(df: pd.DataFrame) -> pd.Series:
-            attendue = df["commune"].map(ml_de)
-            return attendue.isna() | (attendue.astype(object) == df["code_ml"].astype(object))
+            paire = df["commune"].astype(str) + "\t" + df["code_ml"].astype(str)
+            return ~df["commune"].isin(avec_ml) | paire.isin(paires)
 
         def age(annees: int):  # noqa: ANN202
             return lambda df: df["mois_naissance"] + pd.DateOffset(years=annees)

@@ -35,6 +35,10 @@ from lib.ingest.zonage import read_zonage_ze2020
 
 KIND_ZONAGE = "zones d'emploi"
 KIND_GEOMETRIE = "géométrie des communes"
+KIND_TERRITOIRE = "territoires des missions locales"  # these three: lib.ingest.territoires
+KIND_SITES = "sites des missions locales"
+KIND_QPV_ZRR = "QPV et ZRR des communes"
+KINDS = (KIND_ZONAGE, KIND_GEOMETRIE, KIND_TERRITOIRE, KIND_SITES, KIND_QPV_ZRR)
 FORMATS_GEOMETRIE = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 _CODE = re.compile(r"\b(\d{5}|2[AB]\d{3})\b")
 
@@ -49,6 +53,7 @@ class ResultatImport:
     message: str
     avertissements: list[str] = field(default_factory=list)
     batch_id: int | None = None
+    change: bool = True  # False: the file was the data in service already, nothing was written
 
 
 # ---------------------------------------------------------------- reading the database
@@ -358,7 +363,7 @@ def historique(engine: Engine, limite: int = 20) -> pd.DataFrame:
                 ImportBatch.user,
                 ImportBatch.message,
             )
-            .where(ImportBatch.kind.in_([KIND_ZONAGE, KIND_GEOMETRIE]))
+            .where(ImportBatch.kind.in_(KINDS))
             .order_by(ImportBatch.id.desc())
             .limit(limite)
         ).all()

@@ -30,7 +30,7 @@ from lib.publication.model import Problem, Spec, build_problem
 from lib.publication.plan import Plan, Population, plan
 from lib.publication.records import records
 from lib.publication.suppress import protected_cells
-from lib.publication.territory import build_territory
+from lib.publication.territory import Territory, build_territory
 
 READY, RUNNING, FAILED = "prête", "en cours", "échec"
 FIRST_YEAR = 2009  # the pages offer years from 2009; 2008 is built for the evolutions of 2009
@@ -130,6 +130,12 @@ def _build(engine: Engine, version: int) -> dict:
     rules, pl = cfg.secret, plan()
     w = read_warehouse(engine, version)  # an earlier version shown "as of" is built from its own rows
     territory = build_territory(w, rules.population_commune_min, cfg.region_code, cfg.region_nom)
+    # each year's figures in the ML territory of that year (a commune that moved keeps its past where it was)
+    of_year = {
+        y: build_territory(w, rules.population_commune_min, cfg.region_code, cfg.region_nom, annee=y) for y in years(w)
+    }
+    # a closed year is kept as published only while its territory stays the same (a corrected territory applies)
+    territories = {str(y): _territory_digest(t) for y, t in of_year.items()}
     data_end = obs.data_end(w).date()
     frozen = _frozen_source(engine, version)
     fingerprint = _fingerprint(w, cfg.region_code, cfg.region_nom)
@@ -151,20 +157,36 @@ def _build(engine: Engine, version: int) -> dict:
                 for spec in specs(p, pl, year):
                     # unchanged records (a partnership entry, a validation): every problem is the previous one
                     kept = frozen and (spec.end < frozen["fin"] or frozen["empreinte"] == fingerprint)
+                    kept = kept and frozen["territoires"].get(str(year)) == territories[str(year)]
                     source = frozen.get((p.key, spec.key)) if kept else None
                     if source is not None and frozen["regles"] == rules_json:
                         _copy(conn, source, version)
                         totals["figees"] += 1
                         continue
-                    problem = build_problem(spec, territory, records(w, p.key, spec.start, spec.end, spec.attributes))
+                    rec = records(w, p.key, spec.start, spec.end, spec.attributes)
+                    problem = build_problem(spec, of_year[year], rec)
                     before = _previous(conn, frozen.get("version"), problem)
-                    _protect_and_store(conn, problem, before, version, rules_json, totals, len(territory.units))
+                    _protect_and_store(conn, problem, before, version, rules_json, totals, len(of_year[year].units))
         # partnership counts: entered by the MLs, protected with the rest of the version (partenariat.py)
         for _, problem in partenariat.problems(active_values(engine), catalogue(), territory):
             before = _previous(conn, frozen.get("version"), problem)
             _protect_and_store(conn, problem, before, version, rules_json, totals, None)
     seconds = round(time.perf_counter() - started, 2)
-    return {**totals, "secondes": seconds, "fin_donnees": data_end, "empreinte": fingerprint}
+    return {
+        **totals,
+        "secondes": seconds,
+        "fin_donnees": data_end,
+        "empreinte": fingerprint,
+        "territoires": territories,
+    }
+
+
+def _territory_digest(territory: Territory) -> str:
+    """Digest of a year's territorial units (which commune in which unit of which ML)."""
+    units = territory.units[["unit", "ml", "bassin", "departement", "commune", "population"]]
+    h = hashlib.sha256(pd.util.hash_pandas_object(units, index=False).to_numpy().tobytes())
+    h.update(json.dumps(sorted(territory.commune_unit.items())).encode())
+    return h.hexdigest()
 
 
 def _fingerprint(w: Warehouse, *names: str) -> str:
@@ -270,7 +292,9 @@ def _frozen_source(engine: Engine, version: int) -> dict:
     out: dict = {(r.population, r.periode): r for r in problems}
     out["fin"] = prev.fin_donnees
     out["version"] = prev.version
-    out["empreinte"] = json.loads(prev.resume or "{}").get("empreinte")
+    resume = json.loads(prev.resume or "{}")
+    out["empreinte"] = resume.get("empreinte")
+    out["territoires"] = resume.get("territoires", {})
     out["regles"] = problems[0].regles
     return out
 

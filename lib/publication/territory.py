@@ -29,8 +29,13 @@ class Territory:
         return list(row["units"].iloc[0]) if len(row) else []
 
 
-def build_territory(w: Warehouse, minimum: int, region_code: str, region_name: str) -> Territory:
-    c = w.communes.dropna(subset=["ml_code"]).copy()
+def build_territory(
+    w: Warehouse, minimum: int, region_code: str, region_name: str, annee: int | None = None
+) -> Territory:
+    """The units and cells of the territory of `annee` (each commune in the ML of that year), or of the
+    territory in service when `annee` is None."""
+    communes = w.communes if annee is None else w.communes_en(annee)
+    c = communes.dropna(subset=["ml_code"]).copy()
     for col in ("code", "ml_code", "bassin_code", "dep_code"):
         c[col] = c[col].astype(str)
     ml_dep = c.groupby("ml_code")["dep_code"].nunique()
