@@ -1,7 +1,7 @@
 """territoires des missions locales par année de validité, adresse des sites
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 import datetime as dt
