@@ -1,4 +1,4 @@
-"""Load the demo region: its referentials directly, its young people through the importer.
+"""Load the demo territory: its referentials directly, its young people through the importer.
 
 The generated young people, events, DEFM jeunes, activity keys and envelope are
 written as files in the formats of docs/formats.md and loaded by
@@ -23,8 +23,9 @@ from lib.db.engine import data_version, log_action, migrate
 from lib.db.schema import Commune, VersionDonnees
 from lib.demo.generator import DemoData, generate
 from lib.demo.partenariat import generate_partenariat
-from lib.demo.reference import reference
-from lib.demo.seed_figures import ANNEE_ENVELOPPE, ENVELOPPE_2010, SEED_MLS
+from lib.demo.reference import Reference, reference
+from lib.demo.reseau import Reseau
+from lib.demo.seed_figures import ANNEE_ENVELOPPE
 
 Progress = Callable[[float, str], None]
 # Demo only: a key generated once on this machine (data/ is not in the repository for it: .gitignore).
@@ -57,20 +58,17 @@ def is_loaded(engine: Engine) -> bool:
         return conn.execute(select(VersionDonnees.id).limit(1)).first() is not None
 
 
-def load_reference(conn: Connection, progress: Progress) -> pd.DataFrame:
+def load_reference(conn: Connection, ref: Reference, progress: Progress) -> None:
     """Regions, départements, communes, MLs and their territories, sites, demo basins."""
-    ref = reference()
     progress(0.05, "Communes et territoires des missions locales")
     insert_frame(conn, "region", ref.regions)
     insert_frame(conn, "departement", ref.departements)
     insert_frame(conn, "commune", ref.communes)
-    mls = pd.DataFrame([{"code": m.code, "nom": m.nom, "dep_code": m.dep} for m in SEED_MLS])
-    insert_frame(conn, "mission_locale", mls)
+    insert_frame(conn, "mission_locale", ref.mls)
     insert_frame(conn, "ml_commune", ref.ml_communes)
     insert_frame(conn, "ml_site", ref.sites)
     insert_frame(conn, "bassin", ref.bassins)
     insert_frame(conn, "bassin_commune", ref.bassin_communes)
-    return ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
 
 
 def _oui_non(values: pd.Series) -> np.ndarray:
@@ -81,7 +79,7 @@ def _iso(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("")
 
 
-def demo_files(data: DemoData, folder: Path) -> list[Path]:
+def demo_files(data: DemoData, reseau: Reseau, folder: Path) -> list[Path]:
     """The demo written as an extract in the formats of docs/formats.md (CSV, `;`, UTF-8)."""
     ident = {"identifiant": data.jeunes["id"].astype(str)}
     j = data.jeunes
@@ -146,9 +144,13 @@ def demo_files(data: DemoData, folder: Path) -> list[Path]:
             }
         ),
         "cles": pd.DataFrame(
-            {"code_ml": [m.code for m in SEED_MLS], "annee": 2010, "cle": [m.cle_activite_2010 for m in SEED_MLS]}
+            {
+                "code_ml": [m.code for m in reseau.mls],
+                "annee": ANNEE_ENVELOPPE,
+                "cle": [m.cle_activite_2010 for m in reseau.mls],
+            }
         ),
-        "enveloppe": pd.DataFrame({"annee": [ANNEE_ENVELOPPE], "enveloppe": [ENVELOPPE_2010]}),
+        "enveloppe": pd.DataFrame({"annee": [ANNEE_ENVELOPPE], "enveloppe": [reseau.enveloppe_2010]}),
     }
     paths = []
     for name, frame in frames.items():
@@ -164,8 +166,8 @@ def load_demo(
     progress: Progress = lambda f, m: None,
     n: int | None = None,
 ) -> None:
-    """Create the schema and load the demo region into an empty base. Raises RuntimeError (French) if the
-    base already holds data or if the importer refuses the demo."""
+    """Create the schema and load the demo of the configured territory (`region_code`) into an empty base.
+    Raises RuntimeError (French) if the base already holds data or if the importer refuses the demo."""
     from lib.ingest.extrait import charger_extrait  # the importer's validation library loads only when needed
 
     migrate(engine)
@@ -175,20 +177,18 @@ def load_demo(
             "(les extraits suivants passent par python -m lib.ingest extrait ou la page Imports)."
         )
     n = n or cfg.demo_jeunes
+    ref = reference(cfg.region_code, cfg.demo_seed)
     with engine.begin() as conn:
-        if conn.execute(select(Commune.code).limit(1)).first() is None:
-            communes = load_reference(conn, progress)
+        if conn.execute(select(Commune.code).limit(1)).first() is None:  # else: an interrupted first start's
+            load_reference(conn, ref, progress)
             progress(0.10, "Indicateurs du partenariat")
-            insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
+            insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, ref.mls["code"].tolist()))
             insert_frame(conn, "animation_valeur", animation_demo())
-        else:  # referentials of an earlier, interrupted first start
-            ref = reference()
-            communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
     progress(0.15, f"Génération de {n:,} jeunes (données synthétiques)".replace(",", " "))
-    data = generate(communes[["code", "population", "ml_code", "zrr"]], n, cfg.demo_seed)
+    data = generate(ref.communes_ml(), n, cfg.demo_seed, ref.reseau)
     with tempfile.TemporaryDirectory(prefix="observatoire-demo-") as tmp:
         progress(0.25, "Écriture de l'extrait de démonstration")
-        files = demo_files(data, Path(tmp))
+        files = demo_files(data, ref.reseau, Path(tmp))
         res = charger_extrait(
             engine,
             [(p.name, p) for p in files],
