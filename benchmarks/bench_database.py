@@ -75,7 +75,7 @@ def bench(url: str, data, ref) -> dict[str, float]:  # noqa: ANN001
 
 def main(sizes: list[int]) -> None:
     ref = reference()
-    communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
+    communes = ref.communes_ml()
     lines = [
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}.",
         "Médiane de 3 lectures ; chargement en une transaction (pandas.to_sql).",
@@ -84,7 +84,7 @@ def main(sizes: list[int]) -> None:
         "|---:|---:|---|---:|---:|---:|---:|",
     ]
     for n in sizes:
-        data = generate(communes[["code", "population", "ml_code", "zrr"]], n, 1)
+        data = generate(communes, n, 1)
         for name in ("sqlite", "duckdb"):
             with tempfile.TemporaryDirectory() as d:
                 path = Path(d) / f"bench.{name}"

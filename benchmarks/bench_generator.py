@@ -25,8 +25,7 @@ SIZES = (30_000, 300_000, 1_000_000)
 
 def main(load: bool) -> None:
     ref = reference()
-    communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
-    communes = communes[["code", "population", "ml_code", "zrr"]]
+    communes = ref.communes_ml()
     lines = [
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}.",
         "",

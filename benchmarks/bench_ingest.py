@@ -52,9 +52,8 @@ def extract(folder: Path, lignes: int) -> int:
     from lib.demo.reference import reference
 
     ref = reference()
-    communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
     n = int(lignes / LIGNES_PAR_JEUNE)
-    demo_files(generate(communes[["code", "population", "ml_code", "zrr"]], n, 20100507), folder)
+    demo_files(generate(ref.communes_ml(), n, 20100507), ref.reseau, folder)
     return n
 
 
@@ -64,6 +63,7 @@ def referentials(url: str) -> None:
     from lib.db.engine import make_engine, migrate
     from lib.db.schema import Base
     from lib.demo.load import load_reference
+    from lib.demo.reference import reference
 
     engine = make_engine(url)
     if url.startswith("postgresql"):
@@ -72,7 +72,7 @@ def referentials(url: str) -> None:
             Base.metadata.drop_all(conn)
     migrate(engine)
     with engine.begin() as conn:
-        load_reference(conn, lambda f, m: None)
+        load_reference(conn, reference(), lambda f, m: None)
     engine.dispose()
 
 

@@ -64,7 +64,7 @@ def test_demo_alerts_name_the_expected_missions_locales(masked_2010) -> None:
     assert "Mission locale Lot" in by_rule["consommation"]
     lot = next(a for a in m.alertes if a.regle == "consommation" and a.ml == "Mission locale Lot")
     assert "fin juin 2010" in lot.message
-    # affectations never accepted in three MLs only (lib/demo/generator.NON_ACCEPTATION)
+    # affectations never accepted in three MLs only (lib/demo/reseau.NON_ACCEPTATION_SEED)
     assert set(by_rule["acceptation"]) == {
         "Mission locale Aveyron",
         "Mission locale Hautes-Pyrénées",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.demo.generator import DRIFT_2010, generate
+from lib.demo.generator import generate
 from lib.demo.reference import reference
+from lib.demo.reseau import DRIFT_2010_SEED
 from lib.demo.seed_figures import DEFM_EVOLUTION_2009, ENVELOPPE_2010, SEED_MLS
 
 
@@ -14,7 +15,7 @@ from lib.demo.seed_figures import DEFM_EVOLUTION_2009, ENVELOPPE_2010, SEED_MLS
 def communes() -> pd.DataFrame:
     ref = reference()
     return ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")[
-        ["code", "population", "ml_code", "zrr"]
+        ["code", "population", "ml_code", "qpv", "zrr"]
     ]
 
 
@@ -63,7 +64,7 @@ def test_cotraitance_entries_drift_around_the_quotas(demo) -> None:
     p = p[pd.to_datetime(p["date_affectation"]).dt.year == 2010]
     counts = p.groupby("ml_code").size()
     for m in SEED_MLS:
-        expected = ENVELOPPE_2010 * m.cle_repartition * DRIFT_2010[m.code][0]
+        expected = ENVELOPPE_2010 * m.cle_repartition * DRIFT_2010_SEED[m.code][0]
         assert counts[m.code] == pytest.approx(expected, rel=0.06), m.code
     h1 = p.assign(h1=pd.to_datetime(p["date_affectation"]).dt.month <= 6).groupby("ml_code")["h1"].mean()
     assert h1["ML46"] > 0.6  # the ML that consumes its envelope early

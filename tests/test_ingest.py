@@ -25,12 +25,13 @@ from tests.test_referentiels import empreinte
 def base_referentiels(tmp_path_factory) -> Path:
     """A database with the demo region's referentials and no young people."""
     from lib.demo.load import load_reference
+    from lib.demo.reference import reference
 
     path = tmp_path_factory.mktemp("ref") / "ref.db"
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     with engine.begin() as conn:
-        load_reference(conn, lambda f, m: None)
+        load_reference(conn, reference(), lambda f, m: None)
     engine.dispose()
     return path
 

@@ -42,9 +42,8 @@ def _demo_extract(folder: Path, n: int) -> Path:
     from lib.demo.reference import reference
 
     ref = reference()
-    communes = ref.communes.merge(ref.ml_communes, left_on="code", right_on="commune_code")
     folder.mkdir()
-    demo_files(generate(communes[["code", "population", "ml_code", "zrr"]], n, 7), folder)
+    demo_files(generate(ref.communes_ml(), n, 7), ref.reseau, folder)
     return folder
 
 
@@ -83,10 +82,11 @@ def _kill_mid_load(url: str, folder: Path) -> list[str]:
 
 def _prepare(engine: Engine) -> None:
     from lib.demo.load import load_reference
+    from lib.demo.reference import reference
 
     migrate(engine)
     with engine.begin() as conn:
-        load_reference(conn, lambda f, m: None)
+        load_reference(conn, reference(), lambda f, m: None)
 
 
 def test_sigkill_mid_load_leaves_sqlite_unchanged(tmp_path) -> None:

@@ -35,12 +35,13 @@ DONNEES = ("commune", "mission_locale", "ml_commune", "ml_commune_annee", "ml_si
 def base_referentiels(tmp_path_factory) -> Path:
     """The demo region's referentials (written by load_reference through lib.ingest.territoires), no young people."""
     from lib.demo.load import load_reference
+    from lib.demo.reference import reference
 
     path = tmp_path_factory.mktemp("terr") / "ref.db"
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     with engine.begin() as conn:
-        load_reference(conn, lambda f, m: None)
+        load_reference(conn, reference(), lambda f, m: None)
     engine.dispose()
     return path
 

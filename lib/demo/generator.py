@@ -1,9 +1,11 @@
-"""Synthetic, deterministic young people for the demo region, generated vectorised.
+"""Synthetic, deterministic young people for the demo territory, generated vectorised.
 
 Calibration (seed 002 diagnostic): 60 % at level V or IV, 15 % at level VI or Vbis,
 52 % of the young job seekers sent in co-traitance receive unemployment benefit,
 DEFM jeunes +20.1 % over 2009 ending exactly on the seed's December 2009 figures,
-co-traitance entries 2010 around the quotas with a documented drift per ML.
+co-traitance entries 2010 around the quotas with a documented drift per ML (lib.demo.reseau;
+another territory's network is drawn from its population). The history begins in mid-2006, so
+that the years shown (2008 as the base of 2009's evolutions, 2009, 2010) are in steady state.
 Everything derives from one numpy Generator seeded from config: same seed, same data.
 """
 
@@ -14,12 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.demo.seed_figures import (
-    COMMUNES_QPV,
-    DEFM_EVOLUTION_2009,
-    ENVELOPPE_2010,
-    SEED_MLS,
-)
+from lib.demo.reseau import RESEAU_SEED, Reseau
+from lib.demo.seed_figures import DEFM_EVOLUTION_2009
 
 NIVEAUX = ("VI", "Vbis", "V", "IV", "III+")
 P_NIVEAUX = (0.08, 0.07, 0.34, 0.26, 0.25)
@@ -44,28 +42,15 @@ MOTIFS_SORTIE_PPAE = (
 )
 MOTIFS_SORTIE_CIVIS = ("emploi durable", "fin de contrat", "abandon", "26 ans atteints")
 
-# Co-traitance 2010: realisation against quota per ML (some above, some below) and
-# the share of the year's entries made in the first half (0.5 = regular).
-DRIFT_2010 = {
-    "ML09": (0.97, 0.50),
-    "ML12": (0.74, 0.48),  # well below: outside the −20 % tolerance
-    "ML31T": (1.02, 0.52),
-    "ML31": (1.26, 0.55),  # well above: outside the +20 % tolerance
-    "ML32": (0.92, 0.50),
-    "ML46": (
-        1.00,
-        0.80,
-    ),  # consumes its envelope early (seed 004: envelopes used up in H1)
-    "ML65": (1.08, 0.50),
-    "ML81N": (0.88, 0.47),
-    "ML81S": (1.05, 0.50),
-    "ML82": (0.95, 0.51),
-}
+# Co-traitance entries of the years before 2010, as a share of the 2010 quota (seed 002 gives
+# the 2010 envelope only): the crisis of 2009 raised them, the years of history are flat.
+COTRAITANCE_AVANT_2010 = {2009: 0.9}
 
-# Affectations never accepted: a follow-up problem of a few MLs, not a background noise.
-NON_ACCEPTATION = {"ML12": 0.08, "ML65": 0.05, "ML81S": 0.04}
-
-START = np.datetime64("2009-01-01")
+# The years shown are 2009–2010 (the convention's) and 2008, their base for evolutions. Young people
+# are first received from HISTORY_START on, so that by 2008 those still followed (contacts up to 14
+# months after the first reception), in CIVIS (up to 20 months) or in co-traitance are in steady state.
+HISTORY_START = np.datetime64("2006-07-01")
+GROWTH_START = np.datetime64("2009-01-01")
 END = np.datetime64("2010-12-31")
 
 
@@ -86,18 +71,28 @@ def _days(start: np.datetime64, offsets: np.ndarray) -> np.ndarray:
     return start + offsets.astype("timedelta64[D]")
 
 
+def _flow_density(days: np.ndarray) -> np.ndarray:
+    """Relative daily rate of first receptions: flat over the history, then growing linearly
+    from 1 to 1.45 over 2009–2010 (≈ +20 % a year, the crisis of the seed's diagnostic)."""
+    t = (days - GROWTH_START).astype(int)
+    return np.where(t < 0, 1.0, 1.0 + 0.45 * t / (END - GROWTH_START).astype(int))
+
+
+def _share_of_year_generated(year: int) -> float:
+    """Share of `year` inside [HISTORY_START, END] (the first year of history is partial)."""
+    first, last = np.datetime64(f"{year}-01-01"), np.datetime64(f"{year}-12-31")
+    covered = (min(last, END) - max(first, HISTORY_START)).astype(int) + 1
+    return max(0, covered) / ((last - first).astype(int) + 1)
+
+
 def _first_reception_dates(rng: np.random.Generator, n: int) -> np.ndarray:
-    """A stock received in 2007–2008 still followed in 2009, then a flow growing ~20 % a year."""
-    stock = rng.random(n) < 0.25
-    dates = np.empty(n, dtype="datetime64[D]")
-    dates[stock] = _days(np.datetime64("2007-01-01"), rng.integers(0, 730, stock.sum()))
-    k = int((~stock).sum())
-    # density growing linearly from 1 to 1.45 over 2009–2010 (≈ +20 % per year)
-    u = rng.random(k)
-    a, b = 1.0, 1.45
-    x = (np.sqrt(a * a + (b * b - a * a) * u) - a) / (b - a)
-    dates[~stock] = _days(START, np.floor(x * 730).astype(int))
-    return np.busday_offset(dates, 0, roll="forward").astype("datetime64[D]")  # MLs receive on working days
+    """First receptions from HISTORY_START to END, drawn from `_flow_density` (inverse of its
+    cumulative, day by day): the stock followed, in CIVIS or in co-traitance when the shown
+    years begin is the one a steady flow leaves, not a start-up artefact."""
+    days = np.arange(HISTORY_START, END + 1, dtype="datetime64[D]")
+    cumulative = np.cumsum(_flow_density(days))
+    pos = np.searchsorted(cumulative, rng.random(n) * cumulative[-1])
+    return np.busday_offset(days[pos], 0, roll="forward").astype("datetime64[D]")  # MLs receive on working days
 
 
 def _assign_communes(rng: np.random.Generator, communes: pd.DataFrame, ml_codes: np.ndarray) -> np.ndarray:
@@ -120,17 +115,17 @@ def _working_days_after(dates: np.ndarray, n: np.ndarray) -> np.ndarray:
     return np.busday_offset(dates, n, roll="forward")
 
 
-def generate_jeunes(rng: np.random.Generator, communes: pd.DataFrame, n: int) -> pd.DataFrame:
-    weights = np.array([(m.part_defm + m.cle_activite_2010) / 2 for m in SEED_MLS])
-    ml = np.array([m.code for m in SEED_MLS], dtype=object)[
-        rng.choice(len(SEED_MLS), size=n, p=weights / weights.sum())
+def generate_jeunes(rng: np.random.Generator, communes: pd.DataFrame, n: int, reseau: Reseau) -> pd.DataFrame:
+    weights = np.array([(m.part_defm + m.cle_activite_2010) / 2 for m in reseau.mls])
+    ml = np.array([m.code for m in reseau.mls], dtype=object)[
+        rng.choice(len(reseau.mls), size=n, p=weights / weights.sum())
     ]
     commune = _assign_communes(rng, communes, ml)
     first = _first_reception_dates(rng, n)
     age_days = rng.normal(20.3, 2.1, n).clip(16.0, 25.95) * 365.25
     birth = (first - age_days.astype("timedelta64[D]")).astype("datetime64[M]").astype("datetime64[D]")
     com = communes.set_index("code")
-    in_qpv_commune = np.isin(commune, COMMUNES_QPV)
+    in_qpv_commune = com.loc[commune, "qpv"].to_numpy(bool)
     permis = rng.random(n) < 0.38
     return pd.DataFrame(
         {
@@ -171,18 +166,21 @@ def generate_contacts(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.Data
     )
 
 
-def _cotraitance(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.DataFrame:
-    """PPAE entries: 2010 around each ML's quota with its drift; 2009 a little lower."""
-    quota = {m.code: ENVELOPPE_2010 * m.cle_repartition for m in SEED_MLS}
+def _cotraitance(rng: np.random.Generator, jeunes: pd.DataFrame, reseau: Reseau) -> pd.DataFrame:
+    """PPAE entries: 2010 around each ML's quota with its drift; 2009 a little lower, the years of
+    history lower still (co-traitance existed before the 2010 convention set its quotas)."""
+    quota = {m.code: reseau.enveloppe_2010 * m.cle_repartition for m in reseau.mls}
     first = jeunes["date_premier_accueil"].to_numpy("datetime64[D]")
     year = first.astype("datetime64[Y]").astype(int) + 1970
     month = first.astype("datetime64[M]").astype(int) % 12
     ml = jeunes["ml_code"].to_numpy()
     chosen: list[np.ndarray] = []
+    first_year = HISTORY_START.astype("datetime64[Y]").astype(int) + 1970
     for code, q in quota.items():
-        for y, (ratio, h1) in ((2009, (0.9, 0.5)), (2010, DRIFT_2010[code])):
+        for y in range(first_year, 2011):
+            ratio, h1 = reseau.drift_2010[code] if y == 2010 else (COTRAITANCE_AVANT_2010.get(y, 0.8), 0.5)
             pool = np.flatnonzero((ml == code) & (year == y))
-            k = min(len(pool), int(round(q * ratio)))
+            k = min(len(pool), int(round(q * ratio * _share_of_year_generated(y))))
             w = np.where(month[pool] < 6, h1, 1 - h1)
             chosen.append(pool[_top_k_weighted(rng, w, k)])
     idx = np.sort(np.concatenate(chosen))
@@ -197,13 +195,14 @@ def _cotraitance(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.DataFrame
     affect = np.busday_offset(first_interview, -delay, roll="backward")
     accept_delay = rng.integers(0, 4, n)
     ml_of_entry = jeunes["ml_code"].to_numpy()[idx]
-    refusal = np.array([NON_ACCEPTATION.get(m, 0.0) for m in ml_of_entry])
+    refusal = np.array([reseau.non_acceptation.get(m, 0.0) for m in ml_of_entry])
     not_accepted = rng.random(n) < refusal
     accept = _working_days_after(affect, accept_delay).astype("datetime64[D]")
     init = _working_days_after(accept, rng.integers(0, 3, n)).astype("datetime64[D]")
-    exited = rng.random(n) < 0.35
-    exit_date = first_interview + rng.integers(90, 330, n).astype("timedelta64[D]")
-    exited &= exit_date <= END
+    # every entrant leaves in the end (6 months off the register, moving out, 26 years): a stock in
+    # co-traitance that only grew would be a start-up artefact, not a steady state
+    exit_date = first_interview + rng.integers(90, 600, n).astype("timedelta64[D]")
+    exited = exit_date <= END
     return pd.DataFrame(
         {
             "jeune_id": jeunes["id"].to_numpy()[idx],
@@ -269,11 +268,11 @@ def generate_situations(rng: np.random.Generator, jeunes: pd.DataFrame) -> pd.Da
     )
 
 
-def generate_defm(rng: np.random.Generator) -> pd.DataFrame:
+def generate_defm(rng: np.random.Generator, reseau: Reseau) -> pd.DataFrame:
     """DEFM jeunes per ML and month end, 2009–2010, hitting the seed exactly in December 2009."""
     months = pd.date_range("2009-01-31", "2010-12-31", freq="ME")
     rows = []
-    for m in SEED_MLS:
+    for m in reseau.mls:
         dec08 = m.defm_dec_2009 / (1 + DEFM_EVOLUTION_2009)
         t = np.arange(len(months))
         trend = np.where(
@@ -289,11 +288,11 @@ def generate_defm(rng: np.random.Generator) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def generate(communes: pd.DataFrame, n_jeunes: int, seed: int) -> DemoData:
-    """communes: code, population, ml_code, zrr."""
+def generate(communes: pd.DataFrame, n_jeunes: int, seed: int, reseau: Reseau = RESEAU_SEED) -> DemoData:
+    """communes: code, population, ml_code, qpv, zrr (every ML of `reseau` has some)."""
     rng = np.random.default_rng(seed)
-    jeunes = generate_jeunes(rng, communes, n_jeunes)
-    ppae = _cotraitance(rng, jeunes)
+    jeunes = generate_jeunes(rng, communes, n_jeunes, reseau)
+    ppae = _cotraitance(rng, jeunes, reseau)
     # first reception of a co-traitance entrant is their first interview; 52 % receive benefit
     first_itw = ppae.dropna(subset=["date_premier_entretien"]).set_index("jeune_id")["date_premier_entretien"]
     pos = jeunes["id"].isin(first_itw.index).to_numpy()
@@ -304,4 +303,4 @@ def generate(communes: pd.DataFrame, n_jeunes: int, seed: int) -> DemoData:
     situations = generate_situations(rng, jeunes)
     situations.insert(0, "id", np.arange(1, len(situations) + 1))
     contacts.insert(0, "id", np.arange(1, len(contacts) + 1))
-    return DemoData(jeunes, contacts, dispositifs, situations, generate_defm(rng))
+    return DemoData(jeunes, contacts, dispositifs, situations, generate_defm(rng, reseau))

@@ -1,4 +1,4 @@
-"""Load the demo region: its referentials directly, its young people through the importer.
+"""Load the demo territory: its referentials directly, its young people through the importer.
 
 The generated young people, events, DEFM jeunes, activity keys and envelope are
 written as files in the formats of docs/formats.md and loaded by
@@ -20,12 +20,13 @@ from sqlalchemy.engine import Connection
 from lib.animation.demo import demo_values as animation_demo
 from lib.config import ROOT, Settings
 from lib.db.engine import data_version, log_action, migrate
-from lib.db.schema import Commune, MlCommune, VersionDonnees
+from lib.db.schema import Commune, VersionDonnees
 from lib.demo.comptes import create_demo_accounts
 from lib.demo.generator import DemoData, generate
 from lib.demo.partenariat import generate_partenariat
-from lib.demo.reference import fichiers_territoires, reference
-from lib.demo.seed_figures import ANNEE_ENVELOPPE, ENVELOPPE_2010, SEED_MLS
+from lib.demo.reference import Reference, fichiers_territoires, reference
+from lib.demo.reseau import Reseau
+from lib.demo.seed_figures import ANNEE_ENVELOPPE
 
 Progress = Callable[[float, str], None]
 # Demo only: a key generated once on this machine (data/ is not in the repository for it: .gitignore).
@@ -58,12 +59,11 @@ def is_loaded(engine: Engine) -> bool:
         return conn.execute(select(VersionDonnees.id).limit(1)).first() is not None
 
 
-def load_reference(conn: Connection, progress: Progress) -> pd.DataFrame:
+def load_reference(conn: Connection, ref: Reference, progress: Progress) -> None:
     """Regions, départements, communes, then the MLs' territories, sites and QPV / ZRR flags through the
-    importers' checks (lib.ingest.territoires), and the demo basins. Returns what the generator needs."""
+    importers' checks (lib.ingest.territoires), like a region's own files, and the demo basins."""
     from lib.ingest.territoires import verifier_qpv_zrr, verifier_sites, verifier_territoires
 
-    ref = reference()
     progress(0.05, "Communes et territoires des missions locales")
     insert_frame(conn, "region", ref.regions)
     insert_frame(conn, "departement", ref.departements)
@@ -77,17 +77,6 @@ def load_reference(conn: Connection, progress: Progress) -> pd.DataFrame:
         verifier(conn, fichiers[cle], f"demo_{cle}.csv").ecrire(conn)
     insert_frame(conn, "bassin", ref.bassins)
     insert_frame(conn, "bassin_commune", ref.bassin_communes)
-    return communes_du_generateur(conn)
-
-
-def communes_du_generateur(conn: Connection) -> pd.DataFrame:
-    """Each commune's code, population, ML (territory in service) and ZRR flag, as stored."""
-    rows = conn.execute(
-        select(Commune.code, Commune.population, MlCommune.ml_code, Commune.zrr).join(
-            MlCommune, MlCommune.commune_code == Commune.code
-        )
-    ).all()
-    return pd.DataFrame(rows, columns=["code", "population", "ml_code", "zrr"]).sort_values("code", ignore_index=True)
 
 
 def _oui_non(values: pd.Series) -> np.ndarray:
@@ -98,7 +87,7 @@ def _iso(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("")
 
 
-def demo_files(data: DemoData, folder: Path) -> list[Path]:
+def demo_files(data: DemoData, reseau: Reseau, folder: Path) -> list[Path]:
     """The demo written as an extract in the formats of docs/formats.md (CSV, `;`, UTF-8)."""
     ident = {"identifiant": data.jeunes["id"].astype(str)}
     j = data.jeunes
@@ -163,9 +152,13 @@ def demo_files(data: DemoData, folder: Path) -> list[Path]:
             }
         ),
         "cles": pd.DataFrame(
-            {"code_ml": [m.code for m in SEED_MLS], "annee": 2010, "cle": [m.cle_activite_2010 for m in SEED_MLS]}
+            {
+                "code_ml": [m.code for m in reseau.mls],
+                "annee": ANNEE_ENVELOPPE,
+                "cle": [m.cle_activite_2010 for m in reseau.mls],
+            }
         ),
-        "enveloppe": pd.DataFrame({"annee": [ANNEE_ENVELOPPE], "enveloppe": [ENVELOPPE_2010]}),
+        "enveloppe": pd.DataFrame({"annee": [ANNEE_ENVELOPPE], "enveloppe": [reseau.enveloppe_2010]}),
     }
     paths = []
     for name, frame in frames.items():
@@ -181,8 +174,8 @@ def load_demo(
     progress: Progress = lambda f, m: None,
     n: int | None = None,
 ) -> None:
-    """Create the schema and load the demo region into an empty base. Raises RuntimeError (French) if the
-    base already holds data or if the importer refuses the demo."""
+    """Create the schema and load the demo of the configured territory (`region_code`) into an empty base.
+    Raises RuntimeError (French) if the base already holds data or if the importer refuses the demo."""
     from lib.ingest.extrait import charger_extrait  # the importer's validation library loads only when needed
 
     migrate(engine)
@@ -192,19 +185,18 @@ def load_demo(
             "(les extraits suivants passent par python -m lib.ingest extrait ou la page Imports)."
         )
     n = n or cfg.demo_jeunes
+    ref = reference(cfg.region_code, cfg.demo_seed)
     with engine.begin() as conn:
-        if conn.execute(select(Commune.code).limit(1)).first() is None:
-            communes = load_reference(conn, progress)
+        if conn.execute(select(Commune.code).limit(1)).first() is None:  # else: an interrupted first start's
+            load_reference(conn, ref, progress)
             progress(0.10, "Indicateurs du partenariat")
-            insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, [m.code for m in SEED_MLS]))
+            insert_frame(conn, "partenariat_valeur", generate_partenariat(cfg.demo_seed, ref.mls["code"].tolist()))
             insert_frame(conn, "animation_valeur", animation_demo())
-        else:  # referentials of an earlier, interrupted first start
-            communes = communes_du_generateur(conn)
     progress(0.15, f"Génération de {n:,} jeunes (données synthétiques)".replace(",", " "))
-    data = generate(communes[["code", "population", "ml_code", "zrr"]], n, cfg.demo_seed)
+    data = generate(ref.communes_ml(), n, cfg.demo_seed, ref.reseau)
     with tempfile.TemporaryDirectory(prefix="observatoire-demo-") as tmp:
         progress(0.25, "Écriture de l'extrait de démonstration")
-        files = demo_files(data, Path(tmp))
+        files = demo_files(data, ref.reseau, Path(tmp))
         res = charger_extrait(
             engine,
             [(p.name, p) for p in files],

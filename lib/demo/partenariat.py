@@ -17,7 +17,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from lib.demo.generator import DRIFT_2010
+from lib.demo.reseau import DRIFT_2010_SEED
 from lib.partenariat.catalogue import Catalogue, Indicateur, load_catalogue
 
 ANNEES = (2009, 2010)
@@ -38,8 +38,8 @@ def _saisi_le(year: int, quarter: int) -> dt.datetime:
 
 
 def _cotraitance(target: float, ml: str, year: int, quarter: int, rng: np.random.Generator) -> float:
-    if year == 2010 and ml in DRIFT_2010:
-        ratio, first_half = DRIFT_2010[ml]
+    if year == 2010 and ml in DRIFT_2010_SEED:
+        ratio, first_half = DRIFT_2010_SEED[ml]
         share = first_half / 2 if quarter <= 2 else (1 - first_half) / 2
         mean = target * 4 * ratio * share
     else:
