@@ -8,8 +8,8 @@ from lib.db.engine import get_engine
 from lib.indicators.journal import audit_lines, import_batches
 from lib.secret import declare_public
 from lib.ui import render
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
-from lib.ui.session import require
 
 via_app("pages/journal.py")
 
@@ -18,7 +18,7 @@ st.markdown(
     "Chaque connexion, import, export et validation laisse une ligne ici. "
     "Réservé aux administrateurs : le journal nomme les utilisateurs."
 )
-if require("admin"):
+if autorise("consulter_journal"):
     engine = get_engine()
     lines = audit_lines(engine)
     reason = "journal technique : ne compte aucun jeune"

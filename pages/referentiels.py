@@ -12,9 +12,9 @@ from lib.ingest.errors import ImportErrorFr
 from lib.ingest.referentiels import ResultatImport, historique, importer_geometrie, importer_zonage
 from lib.secret import declare_public
 from lib.ui import render
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
 from lib.ui.glossary import explain
-from lib.ui.session import require
 
 via_app("pages/referentiels.py")
 
@@ -37,7 +37,7 @@ st.markdown(
 if demo:
     st.caption(DEMO_BASINS_LABEL + ".")
 
-user = require("animateur")
+user = autorise("importer")
 
 
 def _montrer(result: ResultatImport) -> None:

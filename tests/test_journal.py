@@ -23,14 +23,15 @@ def test_journal_is_for_administrators_only(demo_engine) -> None:
     with demo_engine.begin() as conn:
         log_action(conn, "animatrice", "export", "xlsx : table d'essai pour le journal")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = User("anim", "animateur")
     at.run()
     at.switch_page("pages/journal.py")
     at.run()
     assert not at.exception
-    assert not at.dataframe  # nothing shown without the admin role
-    assert any("admin" in i.value for i in at.info)
+    assert not at.dataframe  # nothing shown to a role that may not read it (habilitations.toml)
+    assert any("n'est pas ouverte au rôle « animateur »" in e.value for e in at.error)
 
-    at.session_state["user"] = User("chef", "admin")
+    at.session_state["user"] = User("chef", "administrateur")
     at.run()
     assert not at.exception
     log = at.dataframe[0].value

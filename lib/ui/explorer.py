@@ -22,8 +22,7 @@ def grid(masked: MaskedTable, value: str | None = None, margins: bool = True) ->
 
     margins=False leaves the totals out (showing less is always safe): for a monthly
     series, a sum of monthly counts of people followed would count people twice."""
-    render.require_masked(masked)
-    numbers = wide(masked, value, margins)
+    numbers = wide(render.shown(masked), value, margins)
     return _as_text(numbers)
 
 
@@ -42,7 +41,7 @@ def table_height(n_rows: int) -> int:
 
 def cross_table(masked: MaskedTable, title: str, key: str, value: str | None = None, margins: bool = True) -> None:
     """The grid with its title (acronyms explained), badge, legend and downloads of the same grid (numbers)."""
-    render.require_masked(masked)
+    masked = render.shown(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
     content = masked.content_key
