@@ -78,9 +78,14 @@ PAGES = [  # every page of pages/, in menu order (tests/test_pages.py checks non
 ]
 
 
-def _login_required() -> None:
+def _no_page() -> None:
+    """The only page of a visitor when login is required, or of an account whose role opens none."""
     st.title("Observatoire ML")
-    st.info("Connexion obligatoire : identifiez-vous (menu Connexion, à gauche).")
+    role = acces.current_role()
+    if role is None:
+        st.info("Connexion obligatoire : identifiez-vous (menu Connexion, à gauche).")
+    else:
+        st.info(f"Le rôle « {role} » n'ouvre aucune page (habilitations.toml) : voyez l'administrateur.")
 
 
 def navigation() -> StreamlitPage:
@@ -98,7 +103,7 @@ def navigation() -> StreamlitPage:
         for path, title, icon in PAGES
     ]
     if not allowed:  # login required, or a role without any page
-        pages.insert(0, st.Page(_login_required, title="Connexion", icon=":material/login:", default=True))
+        pages.insert(0, st.Page(_no_page, title="Connexion", icon=":material/login:", default=True))
     # every page listed: no English « View 3 more »
     return st.navigation(pages, expanded=True)
 

@@ -85,7 +85,8 @@ def streamlit_server(demo_engine):
     tests/test_browser_habilitations.py runs the shipped file (a visitor is an invité)."""
     from scripts.serveur import serveur
 
-    env = {"OBSERVATOIRE_DB_URL": TEST_DB_URL, "OBSERVATOIRE_HABILITATIONS": str(habilitations_with_anonymous("administrateur"))}
+    habilitations = habilitations_with_anonymous("administrateur")
+    env = {"OBSERVATOIRE_DB_URL": TEST_DB_URL, "OBSERVATOIRE_HABILITATIONS": str(habilitations)}
     try:
         with serveur(env, timeout_s=60) as url:
             yield url

@@ -22,7 +22,8 @@ def grid(masked: MaskedTable, value: str | None = None, margins: bool = True) ->
 
     margins=False leaves the totals out (showing less is always safe): for a monthly
     series, a sum of monthly counts of people followed would count people twice."""
-    numbers = wide(render.shown(masked), value, margins)
+    render.require_masked(masked)
+    numbers = wide(masked, value, margins)
     return _as_text(numbers)
 
 
