@@ -16,7 +16,6 @@ from lib.config import settings
 from lib.db.engine import get_engine, log_action
 from lib.habilitations import ACTIONS, Habilitation, habilitations
 from lib.indicators.data import Warehouse, warehouse
-from lib.indicators.scope import LEVEL_COLUMN
 from lib.publication.read import LABELS
 from lib.publication.territory import build_territory
 from lib.secret.masked import TOTAL, MaskedTable
@@ -32,7 +31,7 @@ DIMENSION_LEVELS = {
 }
 # the same by the French name the tables give them (their dimension's column)
 TERRITORIAL_DIMS = {LABELS[d]: levels for d, levels in DIMENSION_LEVELS.items()}
-# what an ML account sees of them: the territories of its own ML only (a département is an aggregate)
+# those an ML account sees only inside its own ML (a département is an aggregate): label → level
 _OWN_LEVEL = {LABELS[d]: d for d in ("ml", "commune", "bassin", "ml_bassin")}
 
 
@@ -98,11 +97,11 @@ def exports_allowed() -> bool:
 def sees_in_detail(level: str, code: str | None = None) -> bool:
     """Whether the session may see the territory `code` of `level` ("ml", "bassin"…) in detail."""
     h = current()
-    if h is None or level not in h.niveaux and level != "region":
+    if h is None or (level != "region" and level not in h.niveaux):
         return False
     if code is None or not h.own_ml_only or level in ("region", "departement"):
         return True
-    return code in _own_codes(level)
+    return code in _own_territories().get(level, {})
 
 
 def dimension_offered(dim: str) -> bool:
@@ -111,39 +110,25 @@ def dimension_offered(dim: str) -> bool:
     return dim not in DIMENSION_LEVELS or (h is not None and set(DIMENSION_LEVELS[dim]) <= h.niveaux)
 
 
-def _own_ml() -> str | None:
+def _own_territories() -> dict[str, dict[str, str]]:
+    """The territories of the account's ML, level → code → label: itself, its communes, its crossings with
+    the bassins, and the bassins lying wholly inside it (none without an ML on the account)."""
     user = current_user()
-    return user.ml if user is not None else None
-
-
-def _own_codes(level: str) -> frozenset[str]:
-    """Codes of `level` inside the account's ML (its own code for "ml"), from the geography."""
-    ml = _own_ml()
-    if ml is None:
-        return frozenset()
-    if level == "ml":
-        return frozenset({ml})
-    w = warehouse()
-    communes = w.communes.dropna(subset=["ml_code"])
-    column = {"bassin": LEVEL_COLUMN["bassin"], "commune": "code"}.get(level)
-    if column is None:
-        return frozenset()
-    inside = communes[communes["ml_code"].astype(str) == ml]
-    if level == "bassin":  # a basin in detail only when it lies wholly inside the ML
-        others = communes[communes["ml_code"].astype(str) != ml][column].astype(str)
-        return frozenset(set(inside[column].astype(str)) - set(others))
-    return frozenset(inside[column].astype(str))
+    if user is None or user.ml is None:
+        return {}
+    return _territories_of(str(user.ml), warehouse().version)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _own_labels(ml: str, version: int) -> dict[str, frozenset[str]]:
-    """The labels the publication gives the ML's territories, by dimension (the cells' own `libelle`)."""
+def _territories_of(ml: str, version: int) -> dict[str, dict[str, str]]:
+    """The publication's own territories (codes and labels, lib.publication.territory) inside `ml`."""
     w: Warehouse = warehouse()
     cfg = settings()
     cells = build_territory(w, cfg.secret.population_commune_min, cfg.region_code, cfg.region_nom).cells
-    mine = cells[cells["ml"].astype(str) == ml]
+    mine = cells[cells["ml"].astype(str) == ml]  # "ml" is set when the territory lies in one ML only
     return {
-        dim: frozenset(mine.loc[mine["niveau"] == level, "libelle"].astype(str)) for dim, level in _OWN_LEVEL.items()
+        level: dict(zip(g["code"].astype(str), g["libelle"].astype(str), strict=True))
+        for level, g in mine.groupby("niveau")
     }
 
 
@@ -156,14 +141,14 @@ def visible(masked: MaskedTable) -> MaskedTable:
         return masked
     t = masked.table
     keep = pd.Series(True, index=t.index)
-    own = _own_labels(_own_ml() or "", warehouse().version) if h is not None and h.own_ml_only else {}
+    own = _own_territories() if h is not None and h.own_ml_only else {}
     for d in dims:
         values = t[d].astype(str)
         aggregate = values.isin([TOTAL, *masked.subtotals(d)])
         if h is None or not set(TERRITORIAL_DIMS[d]) <= h.niveaux:
             keep &= aggregate
-        elif d in own:
-            keep &= aggregate | values.isin(own[d])
+        elif d in _OWN_LEVEL:  # an ML account: its own territories only
+            keep &= aggregate | values.isin(list(own.get(_OWN_LEVEL[d], {}).values()))
     if keep.all():
         return masked
     shown = t[keep]
