@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from lib.config import settings
 from lib.db.engine import get_engine, migrate
 from lib.demo.load import is_loaded, load_demo
-from lib.ui import style
+from lib.habilitations import HabilitationsError, habilitations
+from lib.ui import acces, style
 from lib.ui.boot import mark_entry
 from lib.ui.session import ensure_accounts, login_box
 
@@ -60,28 +62,65 @@ def ensure_database() -> None:
         bar.empty()
 
 
-PAGES = [
-    st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
-    st.Page("pages/observation.py", title="Observation", icon=":material/monitoring:"),
-    st.Page("pages/explorateur.py", title="Explorateur", icon=":material/travel_explore:"),
-    st.Page("pages/partenariat.py", title="Partenariat", icon=":material/handshake:"),
-    st.Page("pages/cotraitance.py", title="Co-traitance", icon=":material/assignment_ind:"),
-    st.Page("pages/carte.py", title="Carte", icon=":material/map:"),
-    st.Page("pages/animation.py", title="Programme d'animation", icon=":material/event_note:"),
-    st.Page("pages/bilan.py", title="Bilan du comité", icon=":material/description:"),
-    st.Page("pages/seance.py", title="Mode séance", icon=":material/slideshow:"),
-    st.Page("pages/referentiels.py", title="Référentiels", icon=":material/upload_file:"),
-    st.Page("pages/imports.py", title="Imports", icon=":material/database_upload:"),
-    st.Page("pages/glossaire.py", title="Glossaire", icon=":material/menu_book:"),
-    st.Page("pages/journal.py", title="Journal", icon=":material/history:"),
-    st.Page("pages/comptes.py", title="Comptes", icon=":material/manage_accounts:"),
+PAGES = [  # every page of pages/, in menu order (tests/test_pages.py checks none is missing)
+    ("pages/accueil.py", "Accueil", ":material/home:"),
+    ("pages/observation.py", "Observation", ":material/monitoring:"),
+    ("pages/explorateur.py", "Explorateur", ":material/travel_explore:"),
+    ("pages/partenariat.py", "Partenariat", ":material/handshake:"),
+    ("pages/cotraitance.py", "Co-traitance", ":material/assignment_ind:"),
+    ("pages/carte.py", "Carte", ":material/map:"),
+    ("pages/animation.py", "Programme d'animation", ":material/event_note:"),
+    ("pages/bilan.py", "Bilan du comité", ":material/description:"),
+    ("pages/seance.py", "Mode séance", ":material/slideshow:"),
+    ("pages/referentiels.py", "Référentiels", ":material/upload_file:"),
+    ("pages/imports.py", "Imports", ":material/database_upload:"),
+    ("pages/glossaire.py", "Glossaire", ":material/menu_book:"),
+    ("pages/journal.py", "Journal", ":material/history:"),
+    ("pages/comptes.py", "Comptes", ":material/manage_accounts:"),
 ]
+
+
+def _no_page() -> None:
+    """The only page of a visitor when login is required, or of an account whose role opens none."""
+    st.title("Observatoire ML")
+    role = acces.current_role()
+    if role is None:
+        st.info("Connexion obligatoire : identifiez-vous (menu Connexion, à gauche).")
+    else:
+        st.info(f"Le rôle « {role} » n'ouvre aucune page (habilitations.toml) : voyez l'administrateur.")
+
+
+def navigation() -> StreamlitPage:
+    """The menu of the session's role: the pages it may open (habilitations.toml). The others stay known
+    to the navigation, hidden, so that one opened by its address is refused by lib.ui.boot, not lost."""
+    allowed = [path for path, _, _ in PAGES if acces.page_allowed(path)]
+    pages = [
+        st.Page(
+            path,
+            title=title,
+            icon=icon,
+            default=path == allowed[0] if allowed else False,
+            visibility="visible" if path in allowed else "hidden",
+        )
+        for path, title, icon in PAGES
+    ]
+    if not allowed:  # login required, or a role without any page
+        pages.insert(0, st.Page(_no_page, title="Connexion", icon=":material/login:", default=True))
+    # every page listed: no English « View 3 more »
+    return st.navigation(pages, expanded=True)
+
+
+try:
+    habilitations()  # checked before anything is shown: a wrong file is an error, never ignored
+except HabilitationsError as exc:
+    st.error(f"Habilitations : {exc}.")
+    st.stop()
 # The navigation first: during the first start (about a minute of loading) the sidebar shows the
 # pages' French titles, not Streamlit's list of the pages/ folder's file names.
-nav = st.navigation(PAGES, expanded=True)  # every page listed: no English « View 3 more »
+nav = navigation()
 ensure_database()
 wanted = mark_entry()
-if wanted:  # the page was opened by its address before app.py ran: open it now
+if wanted:  # the page was opened by its address before app.py ran: open it now (lib.ui.boot refuses it if forbidden)
     st.switch_page(wanted)
 login_box()
 nav.run()

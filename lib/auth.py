@@ -42,9 +42,6 @@ ROLES = {
     "mission_locale": "Mission locale",
     "invite": "Invité",
 }
-# Transition: the former three-step ladder of lib.ui.session.require (replaced by the habilitations).
-_LADDER = {"invite": 0, "partenaire": 1, "mission_locale": 1, "animateur": 2, "administrateur": 3}
-_FORMER = {"admin": "administrateur", "lecteur": "partenaire"}
 LONGUEUR_MIN = 12  # characters of a password
 FENETRE = dt.timedelta(hours=24)  # failures older than this are forgotten
 BLOCAGE_MAX = dt.timedelta(hours=24)
@@ -62,10 +59,6 @@ class User:
     role: str
     ml: str | None = None  # the mission locale of a « mission_locale » account (its code)
     nom: str = ""
-
-    def can(self, role: str) -> bool:
-        """Transition (lib.ui.session.require): holds `role` or a higher step of the former ladder."""
-        return _LADDER[_FORMER.get(self.role, self.role)] >= _LADDER[_FORMER.get(role, role)]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from lib.auth import ROLES as ROLE_LABELS
 from lib.auth import User
 from lib.config import ROOT
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 RULES_PATH = ROOT / "sso.toml"
 # The roles of issue 13 (comité de pilotage, seed 000): a rule may give one of these only.
-ROLES = ("administrateur", "animateur", "partenaire", "mission_locale", "invite")
+ROLES = tuple(ROLE_LABELS)  # the five roles of lib.auth, in its order
 CONDITIONS = ("domaines", "sirets", "groupes", "siret_mission_locale")
 # Signatures by the provider's own keys only: a symmetric (HS…) or absent ("none") one is refused.
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")

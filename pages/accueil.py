@@ -13,9 +13,9 @@ from lib.ingest.versions import libelle_version
 from lib.publication import read
 from lib.publication.model import cumul_key
 from lib.secret import declare_public
+from lib.ui import acces, render
 from lib.ui import cotraitance as cotraitance_ui
 from lib.ui import observation as view
-from lib.ui import render
 from lib.ui.boot import via_app
 from lib.ui.filters import period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
@@ -69,7 +69,7 @@ with c4:
         render.key_figure("DEFM jeunes (fin de période)", defm, help=help_for("DEFM"))
 
 # For the comité: the co-traitance alerts of the year, one line each, with a link to the detail.
-if scope.level == "region" and envelope:
+if scope.level == "region" and envelope and acces.page_allowed("pages/cotraitance.py"):
     try:
         _, cotraitance = cotraitance_ui.dashboard(w, period.end, scope, settings().cotraitance)
         cotraitance_ui.alert_summary(cotraitance.alertes)

@@ -8,10 +8,10 @@ from lib.animation import programme as prog
 from lib.animation import store
 from lib.db.engine import get_engine
 from lib.ui import animation as ui
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
 from lib.ui.filters import keep
 from lib.ui.glossary import explain
-from lib.ui.session import require
 
 via_app("pages/animation.py")
 
@@ -44,6 +44,6 @@ with tabs[0]:
 with tabs[1]:
     ui.action_details(p)
 with tabs[2]:
-    user = require("animateur")
+    user = autorise("saisir")
     if user is not None:
         ui.entry_panel(engine, p, user)

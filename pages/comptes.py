@@ -21,8 +21,9 @@ from lib.auth import (
 from lib.db.engine import get_engine
 from lib.secret import declare_public
 from lib.ui import render
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
-from lib.ui.session import address, current_user, is_administrator
+from lib.ui.session import address
 
 via_app("pages/comptes.py")
 
@@ -31,9 +32,8 @@ st.markdown(
     "Les comptes locaux de l'application et leur rôle. Chaque création et chaque changement "
     "(rôle, activation, mot de passe) laisse une ligne au Journal ; un compte modifié est déconnecté."
 )
-user = current_user()
-if not is_administrator(user):
-    st.info("La gestion des comptes est réservée au rôle « administrateur » (menu Connexion, à gauche).")
+user = autorise("gerer_comptes")
+if user is None:
     st.stop()
 
 engine = get_engine()

@@ -17,11 +17,11 @@ from lib.indicators.data import warehouse
 from lib.operateur import operateur
 from lib.ui import cotraitance as ui
 from lib.ui import render
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
 from lib.ui.confirm import confirmed_action, show_result
 from lib.ui.filters import period_selector, scope_selector
 from lib.ui.glossary import explain, help_for
-from lib.ui.session import require
 
 via_app("pages/cotraitance.py")
 
@@ -166,7 +166,7 @@ with onglets[3]:
     simulee = repartition(w, annee, poids / 100, int(env))
     actuelle = rep.table.assign(quota=t.en_vigueur.quotas)
     ui.comparaison_table(masquer_comparaison(val.comparer(actuelle, simulee)), "Quotas en vigueur et simulés")
-    user = require("admin")
+    user = autorise("valider_repartition")
     if user is not None:
 
         def valider() -> str:

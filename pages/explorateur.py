@@ -8,7 +8,7 @@ from lib.config import settings
 from lib.indicators.data import warehouse
 from lib.publication import read
 from lib.publication.plan import plan
-from lib.ui import explorer, render
+from lib.ui import acces, explorer, render
 from lib.ui import observation as view
 from lib.ui.boot import via_app
 from lib.ui.filters import keep, period_selector, scope_selector
@@ -55,13 +55,13 @@ dims_help = help_for(
     "Bassin d'emploi", "Tranche d'âge", "Niveau de formation", "QPV / ZUS", "ZRR", "Mobilité", "Commune de résidence"
 )
 # Exactly the crossings of the plan (publication.toml) for this population, territory and period.
-dims = read.offered_rows(measure, scope, period)
+dims = [d for d in read.offered_rows(measure, scope, period) if acces.dimension_offered(d)]
 if not dims:
     st.info(view.NOT_PUBLISHED)
     st.stop()
 keep("lignes", dims, "ml" if "ml" in dims else dims[0])
 rows = c2.selectbox("En lignes", dims, format_func=lambda d: read.dimension_label(d), key="lignes", help=dims_help)
-col_dims = read.offered_columns(measure, scope, period, rows)
+col_dims = [d for d in read.offered_columns(measure, scope, period, rows) if acces.dimension_offered(d)]
 keep("colonnes", [NONE, *col_dims], "sexe" if "sexe" in col_dims else NONE)
 cols = c3.selectbox(
     "En colonnes",

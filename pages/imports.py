@@ -13,9 +13,9 @@ from lib.ingest.extrait import charger_extrait
 from lib.ingest.versions import libelle_version, restaurer, versions
 from lib.publication.refresh import publish_in_background
 from lib.ui import imports as view
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
 from lib.ui.glossary import explain
-from lib.ui.session import require
 
 via_app("pages/imports.py")
 
@@ -45,7 +45,7 @@ st.markdown(f"**En service :** {libelle_version(engine, courante)}")
 with st.expander("Modèles des fichiers (en-tête et deux lignes d'exemple)"):
     view.modeles()
 
-user = require("animateur")
+user = autorise("importer")
 if user is not None:
     fichiers = st.file_uploader(
         "Fichiers de l'extrait (.csv ou .xlsx) : jeunes, contacts, dispositifs, situations ; DEFM, clés, enveloppe",
@@ -83,7 +83,7 @@ if user is not None:
 
 st.header("Versions des données")
 view.versions_table(versions(engine), courante)
-admin = require("admin") if user is not None else None
+admin = autorise("restaurer") if user is not None else None  # one invitation to log in is enough
 if admin is not None:
     liste = [v.id for v in versions(engine)]
     choix = st.selectbox("Version", liste, key="imp_version", format_func=lambda n: libelle_version(engine, n))

@@ -10,8 +10,8 @@ from lib.db.engine import get_engine
 from lib.indicators.journal import audit_choices, audit_lines, import_batches
 from lib.secret import declare_public
 from lib.ui import render
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
-from lib.ui.session import current_user, is_administrator
 
 via_app("pages/journal.py")
 
@@ -21,8 +21,7 @@ st.markdown(
     "validation et changement de compte laisse une ligne ici : qui, quoi, quand et depuis quelle adresse. "
     "Réservé aux administrateurs : le journal nomme les utilisateurs."
 )
-if not is_administrator(current_user()):
-    st.info("Le journal est réservé au rôle « administrateur » (menu Connexion, à gauche).")
+if not autorise("consulter_journal"):
     st.stop()
 
 engine = get_engine()

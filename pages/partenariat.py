@@ -10,10 +10,10 @@ from lib.partenariat import dashboard, store, trimestres
 from lib.partenariat.catalogue import CatalogueError, catalogue
 from lib.partenariat.dashboard import REGION
 from lib.ui import partenariat as ui
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
 from lib.ui.filters import keep
 from lib.ui.glossary import explain
-from lib.ui.session import require
 
 via_app("pages/partenariat.py")
 
@@ -77,6 +77,6 @@ else:
             f"{cat[code].libelle} — {name}",
         )
 with tabs[3]:
-    user = require("animateur")
+    user = autorise("saisir")
     if user is not None:
         ui.entry_panel(engine, cat, review, mls, user)

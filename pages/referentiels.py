@@ -23,10 +23,10 @@ from lib.ingest.territoires import (
 )
 from lib.secret import declare_public
 from lib.ui import render
+from lib.ui.acces import autorise
 from lib.ui.boot import via_app
 from lib.ui.glossary import explain
 from lib.ui.imports import modele
-from lib.ui.session import require
 
 via_app("pages/referentiels.py")
 
@@ -55,7 +55,7 @@ st.markdown(
     f"{len(w.sites)} sites (sièges, antennes, permanences)."
 )
 
-user = require("animateur")
+user = autorise("importer")
 
 
 def _montrer(result: ResultatImport) -> None:

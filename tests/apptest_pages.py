@@ -8,13 +8,25 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from lib.auth import User
+
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u202f"
 
 
-def open_page(page: str, timeout: int = 180) -> AppTest:
-    """`page` ("pages/x.py") run the way a user reaches it: app.py first, then the navigation."""
+# Accounts of the page tests, one per role of habilitations.toml (login itself: tests/test_auth.py).
+ADMINISTRATEUR = User("admin-test", "administrateur")
+ANIMATEUR = User("animateur-test", "animateur")
+PARTENAIRE = User("partenaire-test", "partenaire")
+
+
+def open_page(page: str, timeout: int = 180, user: User | None = None) -> AppTest:
+    """`page` ("pages/x.py") run the way a user reaches it: app.py first, then the navigation;
+    as `user` (logged in), or as a visitor not logged in (the anonymous role of habilitations.toml)."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    if user is not None:
+        app.session_state["user"] = user
+        app.session_state["utilisateur"] = user.login
     app.run()
     app.switch_page(page)
     app.run()

@@ -14,11 +14,13 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/animation.py"
 
 
-def _page(user: User | None = None) -> AppTest:
+READER = User("dreets", "partenaire")  # opens the page, may not enter (habilitations.toml)
+
+
+def _page(user: User = READER) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
-    if user is not None:
-        at.session_state["user"] = user
-        at.session_state["utilisateur"] = user.login
+    at.session_state["user"] = user
+    at.session_state["utilisateur"] = user.login
     at.run()
     at.switch_page(PAGE)
     at.run()
@@ -38,7 +40,7 @@ def test_the_programme_against_the_band(demo_engine) -> None:  # noqa: ANN001
     assert actions.iloc[-1]["Coût prévu"] == "748\u202f000\u202f€"
     assert actions.iloc[9]["Coût prévu"] == "—"  # action 10 not funded in the demo year: "—", never "s"
     assert [t.label for t in at.tabs] == ["Programme", "Actions en détail", "Saisie et import"]
-    assert any("rôle « animateur »" in i.value for i in at.info)
+    assert any("« partenaire » ne permet pas de saisir" in i.value for i in at.info)
     assert len(at.number_input) == 0
 
 

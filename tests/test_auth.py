@@ -161,12 +161,6 @@ def test_a_session_ends_after_the_inactivity_timeout_at_logout_and_when_the_acco
     assert session_user(engine, "un jeton inventé") is None
 
 
-def test_the_former_roles_still_answer_require_during_the_transition() -> None:
-    assert User("chef", "admin").can("admin") and User("chef", "administrateur").can("animateur")
-    assert User("anim", "animateur").can("lecteur") and not User("anim", "animateur").can("admin")
-    assert not User("ml", "mission_locale").can("animateur") and not User("x", "invite").can("lecteur")
-
-
 def test_a_cookie_code_is_good_once_and_for_a_minute(monkeypatch) -> None:
     from lib import session_cookie
 

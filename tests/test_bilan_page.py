@@ -8,11 +8,14 @@ from pathlib import Path
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_pages import ANIMATEUR
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def test_generating_a_departement_bilan(demo_engine) -> None:  # noqa: ANN001
     at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["user"] = ANIMATEUR  # a role that opens the page (habilitations.toml)
     at.run()
     at.switch_page("pages/bilan.py")
     at.run()

@@ -326,7 +326,10 @@ def test_plan_refuses_unmasked_data(fond) -> None:
 def test_page_under_apptest(demo_engine) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from tests.apptest_pages import PARTENAIRE
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = PARTENAIRE  # a role that opens the map (habilitations.toml)
     at.run()
     at.switch_page("pages/carte.py")
     at.run()

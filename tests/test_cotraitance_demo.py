@@ -162,15 +162,16 @@ def small_engine(tmp_path):
     return engine
 
 
-def test_validation_refused_without_admin_and_kept_by_year(small_engine, demo_warehouse) -> None:
+def test_validation_refused_without_the_right_and_kept_by_year(small_engine, demo_warehouse) -> None:
     rep = repartition(demo_warehouse, 2010)
-    for who in (None, User("lecteur", "lecteur"), User("anim", "animateur")):
+    # habilitations.toml: administrateur and animateur validate; a partner, an ML, an invité do not
+    for who in (None, User("dreets", "partenaire"), User("ml", "mission_locale", "ML32"), User("i", "invite")):
         with pytest.raises(val.ValidationRefusee):
             val.valider(small_engine, rep, who)
     assert val.en_vigueur(small_engine, 2010) is None
-    first = val.valider(small_engine, rep, User("admin", "admin"), now=dt.datetime(2010, 5, 7, 10, 0))
+    first = val.valider(small_engine, rep, User("admin", "administrateur"), now=dt.datetime(2010, 5, 7, 10, 0))
     sim = repartition(demo_warehouse, 2010, 0.6, 6000)
-    val.valider(small_engine, sim, User("admin", "admin"), now=dt.datetime(2010, 9, 1, 15, 30))
+    val.valider(small_engine, sim, User("admin", "administrateur"), now=dt.datetime(2010, 9, 1, 15, 30))
     hist = val.validations(small_engine, 2010)
     assert list(hist["valide_le"]) == [pd.Timestamp("2010-09-01 15:30"), pd.Timestamp(first)]
     assert list(hist["enveloppe"]) == [6000, 5787]
@@ -188,10 +189,10 @@ def test_validation_is_all_or_nothing(small_engine, demo_warehouse) -> None:
     bad.loc["ML09", "quota"] += 1  # no longer adds up to the envelope
     broken = type(rep)(bad, rep.annee, rep.enveloppe, rep.poids_defm, rep.mois_defm)
     with pytest.raises(ValueError, match="au lieu de l'enveloppe"):
-        val.valider(small_engine, broken, User("admin", "admin"))
+        val.valider(small_engine, broken, User("admin", "administrateur"))
     unknown = type(rep)(rep.table.rename(index={"ML82": "ML99"}), 2010, 5787, 0.5, rep.mois_defm)
     with pytest.raises(IntegrityError):  # foreign key: all rolled back
-        val.valider(small_engine, unknown, User("admin", "admin"))
+        val.valider(small_engine, unknown, User("admin", "administrateur"))
     with small_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(RepartitionValidee)).scalar() == 0
 
@@ -199,7 +200,10 @@ def test_validation_is_all_or_nothing(small_engine, demo_warehouse) -> None:
 # ---------------------------------------------------------------- the page under AppTest
 
 
-def _page(user: User | None = None) -> AppTest:
+PARTNER = User("dreets", "partenaire")  # opens the page, may not validate (habilitations.toml)
+
+
+def _page(user: User | None = PARTNER) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if user is not None:
         at.session_state["user"] = user
@@ -243,14 +247,14 @@ def test_what_if_refuses_to_save_without_admin(demo_engine) -> None:
     comp = _frame(at, "Quota simulé")
     assert comp["Quota simulé"].iloc[-1].replace("\u202f", "") == "6000"
     assert not [b for b in at.button if b.key == "sim_valider"]
-    assert any("rôle « admin »" in i.value for i in at.info)
+    assert any("ne permet pas de valider une répartition" in i.value for i in at.info)
     with demo_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(RepartitionValidee)).scalar() == 0
 
 
 def test_what_if_saved_by_admin_with_history(demo_engine) -> None:
     try:
-        at = _page(User("admin", "admin"))
+        at = _page(User("admin", "administrateur"))
         at.slider(key="sim_poids").set_value(60).run()
         at.button(key="sim_valider").click().run()
         assert not at.exception, [e.value for e in at.exception]

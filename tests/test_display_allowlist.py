@@ -37,7 +37,7 @@ NON_OUTPUT = {
 TEXT = {"title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success"}
 RECORDS = {"jeunes", "contacts", "dispositifs", "situations"}  # the Warehouse's frames of young people
 WAREHOUSE = {"w", "warehouse"}  # its name in this code: `w.defm` is records, `m.defm` a masked table
-CHECKS = {"require_masked", "_require"}
+CHECKS = {"require_masked", "_require", "shown"}  # render.shown: require_masked, then the rows a role sees
 # lib/ui functions that receive an object built from the publication only (not a MaskedTable)
 CARRIERS = {
     ("lib/ui/downloads.py", "download_menu"): "Fichier : fichiers écrits par lib/export depuis une MaskedTable",

@@ -13,7 +13,7 @@ from lib.config import settings
 from lib.export.tables import notes_txt, to_csv, to_xlsx, wide
 from lib.secret import protect, with_share
 from lib.ui.explorer import grid
-from tests.apptest_pages import as_number, open_page
+from tests.apptest_pages import PARTENAIRE, as_number, open_page
 from tests.apptest_pages import select as choose
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def test_grid_refuses_raw_data() -> None:
 
 @pytest.fixture(scope="module")
 def at(demo_engine) -> AppTest:  # noqa: ANN001
-    return open_page("pages/explorateur.py")
+    return open_page("pages/explorateur.py", user=PARTENAIRE)  # sees every ML (habilitations.toml)
 
 
 def test_default_cross_table_ml_by_sex(at: AppTest) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_pages import open_page, select
+from tests.apptest_pages import ANIMATEUR, open_page, select
 
 ROOT = Path(__file__).resolve().parent.parent
 GERS_MARS = {"niveau": "ml", "choix_ml_code": "ML32", "periode_type": "mois", "periode_mois": 3}
@@ -17,7 +17,7 @@ def _sidebar(at: AppTest) -> dict[str, object]:
 
 
 def test_filters_follow_the_user_from_page_to_page(demo_engine) -> None:  # noqa: ANN001
-    at = open_page("pages/accueil.py")
+    at = open_page("pages/accueil.py", user=ANIMATEUR)
     select(at, **GERS_MARS)
     assert "mars 2010" in at.markdown[0].value
     for page in ("pages/observation.py", "pages/explorateur.py", "pages/cotraitance.py", "pages/accueil.py"):
@@ -38,7 +38,7 @@ def test_filters_follow_the_user_from_page_to_page(demo_engine) -> None:  # noqa
 
 
 def test_page_choices_are_kept_too(demo_engine) -> None:  # noqa: ANN001
-    at = open_page("pages/explorateur.py")
+    at = open_page("pages/explorateur.py", user=ANIMATEUR)
     select(at, lignes="age")
     at.switch_page("pages/glossaire.py")
     at.run()
@@ -49,6 +49,7 @@ def test_page_choices_are_kept_too(demo_engine) -> None:  # noqa: ANN001
 
 def test_a_link_opens_the_same_view_and_ignores_unknown_values(demo_engine) -> None:  # noqa: ANN001
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["user"] = ANIMATEUR  # a role that sees every ML (habilitations.toml)
     for k, v in {**GERS_MARS, "periode_annee": 2010}.items():
         at.query_params[k] = str(v)
     at.run()
@@ -57,6 +58,7 @@ def test_a_link_opens_the_same_view_and_ignores_unknown_values(demo_engine) -> N
     assert "Gers" in at.markdown[0].value and "mars 2010" in at.markdown[0].value
 
     odd = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    odd.session_state["user"] = ANIMATEUR
     odd.query_params["niveau"] = "galaxie"
     odd.query_params["periode_annee"] = "1850"
     odd.run()
@@ -66,7 +68,7 @@ def test_a_link_opens_the_same_view_and_ignores_unknown_values(demo_engine) -> N
 
 
 def test_a_region_view_drops_the_territory_from_the_link(demo_engine) -> None:  # noqa: ANN001
-    at = open_page("pages/accueil.py")
+    at = open_page("pages/accueil.py", user=ANIMATEUR)
     select(at, niveau="ml", choix_ml_code="ML32")
     assert at.query_params["choix_ml_code"] == "ML32"
     select(at, niveau="region")

@@ -10,19 +10,19 @@ import pytest
 
 import lib.config
 import lib.db.engine
-from lib.auth import User
 from lib.db.engine import bump_version, data_version, make_engine, version_tables
 from lib.indicators.data import VERSION_AFFICHEE
-from tests.apptest_pages import open_page
+from tests.apptest_pages import ADMINISTRATEUR, ANIMATEUR, open_page
 from tests.conftest import TEST_DB_URL
 
 
-def test_anyone_sees_the_version_in_service_and_the_versions(demo_engine) -> None:
-    at = open_page("pages/imports.py")
+def test_an_animateur_sees_the_version_in_service_and_imports_but_does_not_restore(demo_engine) -> None:
+    at = open_page("pages/imports.py", user=ANIMATEUR)
     texts = " ".join(m.value for m in at.markdown)
     assert "**En service :** Données de démonstration (synthétiques), chargées le" in texts
-    assert any("rôle « animateur »" in i.value for i in at.info)  # no upload without a role
-    assert len(at.get("file_uploader")) == 0
+    assert len(at.get("file_uploader")) == 1
+    assert any("« animateur » ne permet pas de restaurer" in i.value for i in at.info)  # habilitations.toml
+    assert not [b for b in at.button if b.key == "imp_restaurer"]
 
 
 def test_the_home_page_says_which_version_it_shows(demo_engine) -> None:
@@ -54,9 +54,7 @@ def copie(demo_engine, tmp_path, monkeypatch):
 
 
 def test_an_admin_restores_a_version_and_shows_an_earlier_one(copie) -> None:
-    at = open_page("pages/imports.py")
-    at.session_state["user"] = User("chef", "admin")
-    at.run()
+    at = open_page("pages/imports.py", user=ADMINISTRATEUR)
     assert not at.exception, [e.value for e in at.exception]
     before = data_version(copie)
     at.selectbox(key="imp_version").set_value(1).run()
@@ -101,9 +99,7 @@ def test_every_page_shows_the_earlier_version_an_admin_chose(copie) -> None:
         ).all()
     n_ml = {r[0] for r in per_month}
     assert len(n_ml) == 1  # every month has the same MLs: version 2's region DEFM is that many more
-    at = open_page("pages/imports.py")
-    at.session_state["user"] = User("chef", "admin")
-    at.run()
+    at = open_page("pages/imports.py", user=ADMINISTRATEUR)
     before = data_version(copie)
     with copie.begin() as conn:  # version 1's rows in service again: version 2 is now an earlier one
         mapping = {**version_tables(conn, before), "defm_jeunes": 1}

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from lib.auth import User, create_account, open_session
 from lib.db.engine import log_action
 from lib.ui.session import TOKEN
-from tests.apptest_pages import ROOT, open_page
+from tests.apptest_pages import ROOT
 
 PASSWORD = "journal-de-test-2010"  # a test fixture, in no real base
 
@@ -19,12 +19,14 @@ def test_journal_is_for_administrators_only_and_filters(demo_engine) -> None:
     detail = f"xlsx : table d'essai du {dt.datetime.now():%H:%M:%S.%f}"  # this test's line only
     with demo_engine.begin() as conn:
         log_action(conn, "animatrice", "export", detail, "192.0.2.4")
-    at = open_page("pages/journal.py")
-    assert not at.dataframe  # nothing shown without the role
-    assert any("réservé au rôle « administrateur »" in i.value for i in at.info)
-    at.session_state["user"] = User("partenaire", "partenaire")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = User("anim", "animateur")
     at.run()
-    assert not at.dataframe
+    at.switch_page("pages/journal.py")
+    at.run()
+    assert not at.exception
+    assert not at.dataframe  # nothing shown to a role that may not read it (habilitations.toml)
+    assert any("n'est pas ouverte au rôle « animateur »" in e.value for e in at.error)
 
     at.session_state["user"] = User("chef", "administrateur")
     at.run()

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.config import settings
-from tests.apptest_pages import as_number, open_page, select
+from tests.apptest_pages import PARTENAIRE, as_number, open_page, select
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP = "\u202f"
@@ -21,7 +21,7 @@ NBSP = "\u202f"
 
 @pytest.fixture(scope="module")
 def at(demo_engine) -> AppTest:  # noqa: ANN001
-    return open_page("pages/observation.py")
+    return open_page("pages/observation.py", user=PARTENAIRE)  # sees every ML (habilitations.toml)
 
 
 def shown_counts(at: AppTest) -> list[float]:

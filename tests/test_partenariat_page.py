@@ -32,11 +32,13 @@ def engine(demo_engine):  # noqa: ANN001, ANN201
     return demo_engine
 
 
-def _page(user: User | None = None) -> AppTest:
+READER = User("dreets", "partenaire")  # opens the page, may not enter (habilitations.toml)
+
+
+def _page(user: User = READER) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
-    if user is not None:
-        at.session_state["user"] = user
-        at.session_state["utilisateur"] = user.login
+    at.session_state["user"] = user
+    at.session_state["utilisateur"] = user.login
     at.run()
     at.switch_page(PAGE)
     at.run()
@@ -56,7 +58,7 @@ def test_review_for_a_reader(engine) -> None:  # noqa: ANN001
         assert words in md  # statuses in words, not colour alone
     assert "Entrées en co-traitance" in md and "Statut de chaque mission locale" in md
     assert [t.label for t in at.tabs] == ["Tableau de bord", "Par mission locale", "Évolution", "Saisie et import"]
-    assert any("rôle « animateur »" in i.value for i in at.info)  # entry refused without the role
+    assert any("« partenaire » ne permet pas de saisir" in i.value for i in at.info)  # entry refused
     assert len(at.number_input) == 0
 
 

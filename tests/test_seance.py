@@ -7,12 +7,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from lib.bilan.seance import ECRANS
+from tests.apptest_pages import ANIMATEUR
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def test_the_sequence_keeps_its_period(demo_engine) -> None:  # noqa: ANN001
     at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["user"] = ANIMATEUR  # a role that opens the page (habilitations.toml)
     at.run()
     at.switch_page("pages/seance.py")
     at.run()

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.secret import masked as masked_module
 from lib.secret.masked import STATUS, TOTAL, MaskedTable
+from tests.apptest_pages import ADMINISTRATEUR
 from tests.conftest import ROOT
 from tests.test_pages import navigation_pages
 
@@ -111,6 +112,7 @@ def check_page(at: AppTest, recorded: list[MaskedTable], page: str) -> list[str]
 @pytest.mark.parametrize("page", navigation_pages())
 def test_page_keeps_the_secret_on_adversarial_data(adversarial_db, recorded, page: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["user"] = ADMINISTRATEUR  # the role that sees every page and every territory
     at.run()
     at.switch_page(page)
     at.run()

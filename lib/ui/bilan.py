@@ -9,6 +9,7 @@ from lib.bilan.content import SECTIONS, titre_bilan
 from lib.indicators.data import Warehouse
 from lib.indicators.periods import Period
 from lib.indicators.scope import Scope
+from lib.ui import acces
 from lib.ui.downloads import MIME, log_export
 
 MIME_PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -25,7 +26,11 @@ def section_texts() -> dict[str, str]:
 
 
 def generate_panel(w: Warehouse, period: Period, scope: Scope, territoire: str, texts: dict[str, str]) -> None:
-    """Two buttons (PDF, PPTX); the document is built with a progress bar, then offered for download."""
+    """Two buttons (PDF, PPTX); the document is built with a progress bar, then offered for download
+    (to a role that may export: a bilan is a file)."""
+    if not acces.exports_allowed():
+        st.info("Le bilan est un fichier à télécharger : votre rôle ne permet pas de télécharger (habilitations).")
+        return
     c1, c2 = st.columns(2)
     fmt = "pdf" if c1.button("Générer le PDF", type="primary", key="bilan_pdf") else None
     fmt = "pptx" if c2.button("Générer le PowerPoint", key="bilan_pptx") else fmt

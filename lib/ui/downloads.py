@@ -22,6 +22,7 @@ import streamlit as st
 from lib.db.engine import get_engine, log_action
 from lib.indicators.data import shown_version
 from lib.secret.masked import MaskedTable, frame_bytes
+from lib.ui import acces
 
 T = TypeVar("T")
 
@@ -89,7 +90,10 @@ def download_menu(files: Sequence[Fichier], name: str, title: str, key: str, ori
 
     A fragment: a click reruns this menu only. A click reran the whole page before, and two clicks
     close together interrupted two page runs in a row, after which Streamlit deleted the files of
-    the buttons those runs had not reached yet (the third file of a menu answered 404)."""
+    the buttons those runs had not reached yet (the third file of a menu answered 404).
+    A role that may not export (habilitations) is offered no menu at all."""
+    if not acces.exports_allowed():
+        return
     with st.popover("Télécharger", icon=":material/download:"):
         for f in files:
             st.download_button(

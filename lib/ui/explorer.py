@@ -42,7 +42,7 @@ def table_height(n_rows: int) -> int:
 
 def cross_table(masked: MaskedTable, title: str, key: str, value: str | None = None, margins: bool = True) -> None:
     """The grid with its title (acronyms explained), badge, legend and downloads of the same grid (numbers)."""
-    render.require_masked(masked)
+    masked = render.shown(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     render.badge(masked)
     content = masked.content_key

@@ -23,6 +23,7 @@ from lib.indicators.data import Warehouse
 from lib.indicators.periods import KINDS, MOIS, Period, make_period
 from lib.indicators.scope import LEVEL_COLUMN, LEVELS, Scope
 from lib.publication.build import offered_years
+from lib.ui import acces
 from lib.ui.boot import LINK
 from lib.ui.glossary import help_for
 
@@ -78,19 +79,22 @@ def forget_in_link(*keys: str) -> None:
 
 
 def _options(w: Warehouse, level: str) -> dict[str, str]:
+    """The territories of `level` the session may see in detail (habilitations), code → label."""
     # codes are categoricals in the warehouse (data.CATEGORIES): as plain strings for labels and Scope
     if level == "departement":
         codes = w.departements["code"].astype(str)
-        return dict(zip(codes, codes + " " + w.departements["nom"].astype(str), strict=True))
-    if level == "bassin":
-        return dict(zip(w.bassins["code"].astype(str), w.bassins["nom"].astype(str), strict=True))
-    if level == "ml":
-        return w.ml_names()
-    return {}
+        every = dict(zip(codes, codes + " " + w.departements["nom"].astype(str), strict=True))
+    elif level == "bassin":
+        every = dict(zip(w.bassins["code"].astype(str), w.bassins["nom"].astype(str), strict=True))
+    elif level == "ml":
+        every = w.ml_names()
+    else:
+        every = {}
+    return {code: label for code, label in every.items() if acces.sees_in_detail(level, code)}
 
 
 def scope_selector(w: Warehouse) -> Scope:
-    levels = list(LEVELS)
+    levels = [lv for lv in LEVELS if lv == "region" or _options(w, lv)]
     keep("niveau", levels, levels[0])
     level = st.sidebar.selectbox(
         "Niveau territorial", levels, format_func=LEVELS.get, key="niveau", help=help_for("Bassin d'emploi")

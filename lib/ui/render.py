@@ -2,6 +2,8 @@
 
 Hidden values are NaN in a MaskedTable, so nothing built here can carry them:
 tables show "s", charts drop the point and say so, exports carry the same masks.
+Tables, charts and files show only the territories the user's role may see in detail
+(lib.ui.acces.visible): the rows of the others are left out, their aggregates stay.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import streamlit as st
 from lib import format as fr
 from lib.export.tables import display_frame, notes_txt, to_csv, to_xlsx
 from lib.secret.masked import HIDDEN_MARK, LEGEND, TOTAL, MaskedTable
+from lib.ui import acces
 from lib.ui.downloads import Fichier, current_version, digest, download_menu, prepare
 from lib.ui.glossary import explain, help_for
 
@@ -33,6 +36,12 @@ def require_masked(*objs: object) -> MaskedTable:
         if not isinstance(obj, MaskedTable):
             raise TypeError("lib/ui n'affiche que des tables passées par lib.secret (MaskedTable)")
     return objs[0]  # type: ignore[return-value]
+
+
+def shown(masked: object) -> MaskedTable:
+    """A masked table as the session may see it: the rows of territories its role may not see in detail
+    removed (habilitations). Every table, chart and file of this module goes through here."""
+    return acces.visible(require_masked(masked))
 
 
 def cell_text(v: float | str | None, decimals: int = 0, suffix: str = "") -> str:
@@ -86,7 +95,7 @@ def key_figure(
 
 def table(masked: MaskedTable, title: str, key: str, height: int | str = "auto", wrap: bool = False) -> None:
     """A masked table with its legend, badge and downloads (`wrap`: see `grid`)."""
-    require_masked(masked)
+    masked = shown(masked)
     st.markdown(f"**{explain(title)}**", unsafe_allow_html=True)
     badge(masked)
     content = masked.content_key
@@ -147,7 +156,9 @@ def table_files(
 ) -> list[Fichier]:
     """Excel, CSV and the CSV's notes of a masked table (`frame`: another layout of the same values;
     `content`: the table's digest when the caller has it already)."""
-    require_masked(masked)
+    seen = shown(masked)
+    if seen is not masked:  # rows removed: the caller's digest and layout describe the whole table
+        masked, frame, content = seen, None, None
     version = current_version()
     # hashed once, not per file
     content = digest(content or masked.content_key, frame, title, version, fr.date_courte(dt.date.today()))
@@ -213,7 +224,7 @@ def bar_chart(
     horizontal: bool = False,
     percent: bool = False,
 ) -> None:
-    require_masked(masked)
+    masked = shown(masked)
     args = (x, title, color, value or masked.count, horizontal, percent)
     chart = prepare(digest("barres", masked, *args), lambda: _bar_figure(masked, *args))
     _show(chart, masked)
@@ -290,7 +301,7 @@ def line_chart(
     y_label: str = "Nombre de jeunes",
 ) -> None:
     """A time series; a hidden month is a gap in the line, never an interpolated value."""
-    require_masked(masked)
+    masked = shown(masked)
     args = (x, title, color, value or masked.count, y_label)
     _show(prepare(digest("lignes", masked, *args), lambda: _line_figure(masked, *args)), masked)
 

@@ -186,20 +186,6 @@ def ensure_accounts() -> None:
     st.stop()
 
 
-def require(role: str) -> User | None:
-    """Transition (replaced by lib.ui.acces): the user if they hold `role`, else an explanation."""
-    user = current_user()
-    if user is None or not user.can(role):
-        st.info(f"Cette action demande d'être connecté avec le rôle « {role} » (menu Connexion, à gauche).")
-        return None
-    return user
-
-
-def is_administrator(user: User | None) -> bool:
-    """Until the habilitations (lib.ui.acces) are merged: the one check of the administration pages."""
-    return user is not None and user.role == "administrateur"
-
-
 def demo_banner() -> None:
     """On every page of a demo base: the figures are synthetic."""
     if is_demo(get_engine()):

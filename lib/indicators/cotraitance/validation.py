@@ -17,11 +17,12 @@ from lib import format as fr
 from lib.auth import User
 from lib.db.engine import bump_version, log_action
 from lib.db.schema import RepartitionValidee
+from lib.habilitations import habilitations
 from lib.indicators.cotraitance.repartition import Repartition
 
 
 class ValidationRefusee(PermissionError):
-    """Raised when someone without the admin role tries to validate."""
+    """Raised when someone whose role may not validate (habilitations) tries to."""
 
 
 def comparer(actuelle: pd.DataFrame, simulee: Repartition) -> pd.DataFrame:
@@ -45,9 +46,9 @@ def comparer(actuelle: pd.DataFrame, simulee: Repartition) -> pd.DataFrame:
 
 
 def valider(engine: Engine, rep: Repartition, user: User | None, now: dt.datetime | None = None) -> dt.datetime:
-    """Store `rep` as the validated répartition of its year. Admin only; one transaction."""
-    if user is None or not user.can("admin"):
-        raise ValidationRefusee("seul un administrateur peut valider une répartition")
+    """Store `rep` as the validated répartition of its year. For the roles that may (habilitations); one transaction."""
+    if user is None or not habilitations().may(user.role, "valider_repartition"):
+        raise ValidationRefusee("votre rôle ne permet pas de valider une répartition (habilitations)")
     if int(rep.table["quota"].sum()) != rep.enveloppe:
         raise ValueError(
             f"les quotas totalisent {int(rep.table['quota'].sum())} au lieu de l'enveloppe {rep.enveloppe}"
