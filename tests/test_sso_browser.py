@@ -227,6 +227,6 @@ def test_logout_ends_the_single_sign_on(browser: Browser, app_url: str, demo_eng
         page.reload(wait_until="load")  # no identity cookie left: a new session is anonymous too
         wait_streamlit(page)
         assert _sidebar_title(page) == "Connexion"
-        assert _audit(demo_engine, "suivi@dreets.gouv.fr")[-1] == ("déconnexion", "")
+        assert _audit(demo_engine, "suivi@dreets.gouv.fr")[-1] == ("déconnexion", "à la demande de l'utilisateur")
     finally:
         page.context.close()

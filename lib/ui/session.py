@@ -118,9 +118,6 @@ def _write_cookie(value: str) -> None:
 
 def login_box() -> User | None:
     _check_session()
-    pending = st.session_state.pop(_COOKIE_TO_WRITE, None)
-    if pending is not None:
-        _write_cookie(pending)
     ended = st.session_state.pop(_ENDED, None)
     if ended:
         st.sidebar.info(
@@ -130,6 +127,9 @@ def login_box() -> User | None:
     user = current_user()
     if user is None and (user := sso.signed_in_user()) is not None:  # back from the identity provider
         sign_in(user)  # a server-side session like a local login: cookie, inactivity timeout, logout
+    pending = st.session_state.pop(_COOKIE_TO_WRITE, None)  # after a sign-in of this very run too
+    if pending is not None:
+        _write_cookie(pending)
     sso.refusal_notice()  # above the login box: a refused person sees why at once
     label = "Connexion" if user is None else f"Connecté : {user.nom or user.login} ({ROLES.get(user.role, user.role)})"
     with st.sidebar.expander(label, expanded=user is None and ended is not None):
