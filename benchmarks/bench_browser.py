@@ -24,6 +24,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,15 +32,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.bench_pages import app_pages, db_url  # noqa: E402
 from benchmarks.report import fr_decimal, fr_int, main_by_size  # noqa: E402
-from scripts.serveur import serveur  # noqa: E402
+from scripts.serveur import serveur, visitor_habilitations  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DETOUR = "pages/glossaire.py"  # the page visited in between for the warm measure (reads no data)
 
 
 def server(size: int):  # noqa: ANN201 (a context manager yielding the address)
-    """A new `streamlit run app.py` process on the demo database of this size."""
-    return serveur({"OBSERVATOIRE_DB_URL": db_url(size), "OBSERVATOIRE_DEMO_JEUNES": str(size)}, timeout_s=120)
+    """A new server process on the demo database of this size, its visitor with the administrator's
+    habilitations (every page of the menu, no login form in the way of the measure)."""
+    env = {
+        "OBSERVATOIRE_DB_URL": db_url(size),
+        "OBSERVATOIRE_DEMO_JEUNES": str(size),
+        "OBSERVATOIRE_HABILITATIONS": str(visitor_habilitations("administrateur", Path(tempfile.gettempdir()))),
+    }
+    return serveur(env, timeout_s=120)
 
 
 class RunWatch:
@@ -168,7 +175,7 @@ def table(results: list[dict], runs: int) -> str:
     lines = [
         f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
         f"{platform.system()} ; serveur `streamlit run app.py` réel, base SQLite embarquée, Chromium de Debian "
-        "(1920 × 1080). Visiteur non connecté.",
+        "(1920 × 1080). Visiteur non connecté, avec les habilitations de l'administrateur.",
         f"Secondes mesurées dans le navigateur (médiane de {runs} essais), du clic jusqu'à la fin de l'exécution "
         "de la page (message `script_finished` reçu), puis jusqu'à l'image suivante affichée. « Froid » : un "
         "nouveau processus serveur, la page ouverte par son adresse (lecture de l'entrepôt et de la publication "

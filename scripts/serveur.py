@@ -15,6 +15,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def visitor_habilitations(role: str, folder: Path) -> Path:
+    """A copy of habilitations.toml, in `folder`, where a visitor not logged in holds `role`: a browser test
+    or benchmark then sees every page of that role without a login form (set OBSERVATOIRE_HABILITATIONS)."""
+    text = (ROOT / "habilitations.toml").read_text(encoding="utf-8")
+    anonymous = 'role = "invite"'
+    if anonymous not in text:  # the shipped default, replaced below
+        raise RuntimeError("habilitations.toml : le rôle du visiteur non connecté n'est plus « invite »")
+    path = folder / f"habilitations-{role}.toml"
+    path.write_text(text.replace(anonymous, f'role = "{role}"', 1), encoding="utf-8")
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -68,24 +68,14 @@ def empty_postgres(engine) -> None:  # noqa: ANN001 (SQLAlchemy Engine)
         Base.metadata.drop_all(conn)
 
 
-def habilitations_with_anonymous(role: str) -> Path:
-    """A copy of habilitations.toml where a visitor not logged in holds `role` (for a server's env)."""
-    text = (ROOT / "habilitations.toml").read_text(encoding="utf-8")
-    anonymous = 'role = "invite"'
-    assert anonymous in text  # the shipped default, replaced below
-    path = _TMP / f"habilitations-{role}.toml"
-    path.write_text(text.replace(anonymous, f'role = "{role}"', 1), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="session")
 def streamlit_server(demo_engine):
     """A real `streamlit run app.py` on the test database; yields its base URL. The browser tests using it
     visit every page without logging in: the visitor holds the administrator's habilitations here;
     tests/test_browser_habilitations.py runs the shipped file (a visitor is an invité)."""
-    from scripts.serveur import serveur
+    from scripts.serveur import serveur, visitor_habilitations
 
-    habilitations = habilitations_with_anonymous("administrateur")
+    habilitations = visitor_habilitations("administrateur", _TMP)
     env = {"OBSERVATOIRE_DB_URL": TEST_DB_URL, "OBSERVATOIRE_HABILITATIONS": str(habilitations)}
     try:
         with serveur(env, timeout_s=60) as url:
