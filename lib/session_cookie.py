@@ -4,9 +4,10 @@ A Streamlit page talks to the server over a websocket: it cannot answer with a S
 and a cookie written by a script of the page can be read by any script of the page. When the app
 is served by `asgi.py` (`streamlit run asgi.py`), the server has one more route, ROUTE: after a
 login the page posts a one-time code to it (valid 60 s, never the token itself), and the answer
-sets the cookie HttpOnly, SameSite=Strict, Secure under https. Started as `streamlit run app.py`
-(development, AppTest), there is no such route: the page then writes the cookie itself, without
-HttpOnly (lib.ui.session).
+sets the cookie HttpOnly, SameSite=Lax, Secure under https (Lax, not Strict: a reload after
+the identity provider's redirection counts as a cross-site navigation, and a Strict cookie would
+not be sent). Started as `streamlit run app.py` (development, AppTest), there is no such route:
+the page then writes the cookie itself, without HttpOnly (lib.ui.session).
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ async def _exchange(request: Request) -> Response:
     https = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     response = Response(status_code=204)
     if value:  # no max_age: the cookie ends with the browser; the server ends the session before
-        response.set_cookie(COOKIE, value, path="/", secure=https, httponly=True, samesite="strict")
+        response.set_cookie(COOKIE, value, path="/", secure=https, httponly=True, samesite="lax")
     else:
-        response.delete_cookie(COOKIE, path="/", secure=https, httponly=True, samesite="strict")
+        response.delete_cookie(COOKIE, path="/", secure=https, httponly=True, samesite="lax")
     return response
 
 

@@ -109,7 +109,7 @@ def _write_cookie(value: str) -> None:
     else:
         ending = "; Max-Age=0" if not value else ""
         script = (
-            f"<script>document.cookie = '{COOKIE}={value}; Path=/; SameSite=Strict{ending}'"
+            f"<script>document.cookie = '{COOKIE}={value}; Path=/; SameSite=Lax{ending}'"
             " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
         )
     with st.sidebar:
