@@ -98,3 +98,20 @@ def browser():
         b = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def base_referentiels(tmp_path_factory) -> Path:  # noqa: ANN001
+    """A database with the demo region's referentials (written by load_reference through the importers of
+    lib.ingest.territoires) and no young people; tests work on copies (tests.ingest_files.copie_de_base)."""
+    from lib.db.engine import make_engine, migrate
+    from lib.demo.load import load_reference
+    from lib.demo.reference import reference
+
+    path = tmp_path_factory.mktemp("ref") / "ref.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.begin() as conn:
+        load_reference(conn, reference(), lambda f, m: None)
+    engine.dispose()
+    return path

@@ -85,3 +85,16 @@ def extrait(engine: Engine, folder: Path, n: int = 3, **changes: pd.DataFrame) -
 
 def liste(paths: dict[str, Path]) -> list[tuple[str, Path]]:
     return [(p.name, p) for p in paths.values()]
+
+
+def copie_de_base(path: Path, folder: Path):  # noqa: ANN201 (a SQLAlchemy Engine)
+    """A copy of the SQLite database `path` in `folder`, for one test to change."""
+    import sqlite3
+
+    from lib.db.engine import make_engine
+
+    src, dst = sqlite3.connect(path), sqlite3.connect(folder / "base.db")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return make_engine(f"sqlite:///{folder / 'base.db'}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -14,36 +13,17 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
-from lib.db.engine import data_version, make_engine, migrate
+from lib.db.engine import data_version
 from lib.ingest.extrait import charger_extrait
 from lib.ingest.rapport import MAX_DETAILS
-from tests.ingest_files import CLE_TEST, extrait, liste
+from tests.ingest_files import CLE_TEST, copie_de_base, extrait, liste
 from tests.test_referentiels import empreinte
-
-
-@pytest.fixture(scope="module")
-def base_referentiels(tmp_path_factory) -> Path:
-    """A database with the demo region's referentials and no young people."""
-    from lib.demo.load import load_reference
-    from lib.demo.reference import reference
-
-    path = tmp_path_factory.mktemp("ref") / "ref.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with engine.begin() as conn:
-        load_reference(conn, reference(), lambda f, m: None)
-    engine.dispose()
-    return path
 
 
 @pytest.fixture
 def base(base_referentiels: Path, tmp_path: Path, monkeypatch) -> Engine:
     monkeypatch.setenv("OBSERVATOIRE_CLE_PSEUDONYMISATION", CLE_TEST)
-    src, dst = sqlite3.connect(base_referentiels), sqlite3.connect(tmp_path / "base.db")
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return make_engine(f"sqlite:///{tmp_path / 'base.db'}")
+    return copie_de_base(base_referentiels, tmp_path)
 
 
 def _count(engine: Engine, table: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +12,7 @@ import shapely
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
-from lib.db.engine import data_version, make_engine, migrate
+from lib.db.engine import data_version
 from lib.indicators.carte import communes_geometrie, prepare_fond
 from lib.indicators.data import read_warehouse
 from lib.ingest import territoires as T
@@ -22,7 +21,7 @@ from lib.ingest.extrait import charger_extrait
 from lib.publication.model import Spec, build_problem
 from lib.publication.records import records
 from lib.publication.territory import build_territory
-from tests.ingest_files import CLE_TEST, extrait
+from tests.ingest_files import CLE_TEST, copie_de_base, extrait
 from tests.test_referentiels import empreinte
 
 COLOMIERS = "31149"  # ML31 (Haute-Garonne) in the demo; moved to ML31T (Toulouse) in 2010 below
@@ -31,28 +30,9 @@ FOIX = "09122"  # ML09
 DONNEES = ("commune", "mission_locale", "ml_commune", "ml_commune_annee", "ml_site", "version_donnees")
 
 
-@pytest.fixture(scope="module")
-def base_referentiels(tmp_path_factory) -> Path:
-    """The demo region's referentials (written by load_reference through lib.ingest.territoires), no young people."""
-    from lib.demo.load import load_reference
-    from lib.demo.reference import reference
-
-    path = tmp_path_factory.mktemp("terr") / "ref.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with engine.begin() as conn:
-        load_reference(conn, reference(), lambda f, m: None)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
 def base(base_referentiels: Path, tmp_path: Path) -> Engine:
-    src, dst = sqlite3.connect(base_referentiels), sqlite3.connect(tmp_path / "base.db")
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return make_engine(f"sqlite:///{tmp_path / 'base.db'}")
+    return copie_de_base(base_referentiels, tmp_path)
 
 
 def _rows(engine: Engine, sql: str) -> list[tuple]:
