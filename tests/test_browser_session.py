@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from scripts.screenshot import wait_streamlit
-from scripts.serveur import serveur
+from scripts.serveur import serveur, visitor_habilitations
 from tests.conftest import TEST_DB_URL
 
 pytestmark = pytest.mark.browser
@@ -123,7 +123,8 @@ def test_a_base_without_any_account_asks_for_its_administrator(demo_engine, brow
 
 def test_an_export_is_audited_with_its_table_its_filters_and_its_address(demo_engine, browser, tmp_path) -> None:
     db = _copy_of_the_demo(tmp_path)
-    with serveur({"OBSERVATOIRE_DB_URL": f"sqlite:///{db}"}) as url:
+    partner = visitor_habilitations("partenaire", tmp_path)  # a role that may export
+    with serveur({"OBSERVATOIRE_DB_URL": f"sqlite:///{db}", "OBSERVATOIRE_HABILITATIONS": str(partner)}) as url:
         page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
         _open(page, url + "/observation")
         filters = sorted(f"{k}={v[0]}" for k, v in parse_qs(urlparse(page.url).query).items())

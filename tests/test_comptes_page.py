@@ -25,7 +25,7 @@ def _audit(engine, login: str) -> list[tuple[str, str, str]]:  # noqa: ANN001
 
 def test_accounts_are_created_changed_and_disabled_by_the_administrator(demo_engine) -> None:
     at = open_page("pages/comptes.py")
-    assert not at.dataframe and any("réservée au rôle « administrateur »" in i.value for i in at.info)
+    assert not at.dataframe and any("n'est pas ouverte au rôle « invite »" in e.value for e in at.error)
     at.session_state["user"] = User("admin.demo", "administrateur")
     at.run()
     logins = set(at.dataframe[0].value["Identifiant"])

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine, select
 
 from lib.db.schema import AuditLog, MissionLocale
+from lib.session_cookie import COOKIE
 from scripts.screenshot import wait_streamlit
 from scripts.serveur import free_port, serveur
 from tests.conftest import TEST_DB_URL
@@ -164,7 +165,12 @@ def test_a_mission_locale_agent_signs_in_with_the_siret_of_their_mission_locale(
         line = ("connexion", f"sso proconnect : mission_locale {ml_code} (règle n° 2)")
         assert _audit(demo_engine, "agent@ml-exemple.fr") == [line]
         # a reload is a new session, long after the access token could read the userinfo again: same user, and
-        # no second login in the audit log
+        # no second login in the audit log (the session cookie, set by the server's route a moment after the
+        # page is drawn, is waited for: a person does not reload within milliseconds)
+        for _ in range(100):
+            if any(c["name"] == COOKIE for c in page.context.cookies()):
+                break
+            page.wait_for_timeout(100)
         page.reload(wait_until="load")
         wait_streamlit(page)
         assert _sidebar_title(page) == "Connecté : agent@ml-exemple.fr (Mission locale)"

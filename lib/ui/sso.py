@@ -15,6 +15,7 @@ from lib.db.schema import MissionLocale
 
 log = logging.getLogger(__name__)
 REFUSAL = "sso_refus"  # session key: the French reason of this session's refusal, shown until logout
+LOGGED_OUT = "sso_deconnecte"  # session key: logged out here; the provider's cookie must not sign in again
 
 
 def _auth_section() -> dict:
@@ -62,7 +63,7 @@ def signed_in_user() -> User | None:
     """After the provider's return: the mapped user (and their audit line), or None with the refusal kept for
     `refusal_notice`. Called while the session has no user: lib.ui.session then opens its server-side session,
     so a reload finds the user through the session cookie, not through the provider."""
-    if not enabled() or not st.user.is_logged_in or REFUSAL in st.session_state:
+    if not enabled() or not st.user.is_logged_in or REFUSAL in st.session_state or LOGGED_OUT in st.session_state:
         return None
     sso = settings().sso
     sub = str(st.user.get("sub") or "?")
@@ -115,5 +116,6 @@ def logout() -> None:
     stops there, as a rerun would drop the browser's redirection (the cookie would stay, and sign in again)."""
     st.session_state.pop(REFUSAL, None)
     if enabled() and st.user.is_logged_in:  # without an [auth] section, st.user has no such attribute
+        st.session_state[LOGGED_OUT] = True  # a rerun before the browser leaves must not sign in again
         st.logout()
         st.stop()
