@@ -288,15 +288,21 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(engine: Engine, user: User, adresse: str) -> str:
-    """A new session of `user`: the random token for the browser (the base keeps its digest only)."""
+def open_session(engine: Engine, user: User, adresse: str, sso: bool = False) -> str:
+    """A new session of `user`: the random token for the browser (the base keeps its digest only). A single
+    sign-on (`sso`) keeps the role and ML its rules gave with the session: it has no local account."""
     token, now = secrets.token_urlsafe(32), _now()
     idle = max(FENETRE, dt.timedelta(minutes=settings().securite.inactivite_minutes))
     with engine.begin() as conn:  # sessions idle past their timeout (and a day) are of no use any more
         conn.execute(delete(SessionConnexion).where(SessionConnexion.vue_le < now - idle))
         conn.execute(
             insert(SessionConnexion).values(
-                jeton=_digest(token), login=user.login, adresse=adresse, creee_le=now, vue_le=now
+                jeton=_digest(token),
+                login=user.login,
+                adresse=adresse,
+                creee_le=now,
+                vue_le=now,
+                **({"role": user.role, "ml_code": user.ml, "nom": user.nom} if sso else {}),
             )
         )
     return token
@@ -307,19 +313,27 @@ def session_user(engine: Engine, token: str, now: dt.datetime | None = None) -> 
     its last activity is moved to now (at most once a minute: one write per minute, not per click)."""
     now = now or _now()
     timeout = dt.timedelta(minutes=settings().securite.inactivite_minutes)
+    s = SessionConnexion
     q = (
-        select(SessionConnexion.vue_le, Compte.login, Compte.role, Compte.ml_code, Compte.nom)
-        .join(Compte, Compte.login == SessionConnexion.login)
-        .where(SessionConnexion.jeton == _digest(token), SessionConnexion.revoquee_le.is_(None), Compte.actif)
-    )
+        select(s.vue_le, s.login, s.role, s.ml_code, s.nom, Compte.role.label("compte_role"),
+               Compte.ml_code.label("compte_ml"), Compte.nom.label("compte_nom"), Compte.actif)
+        .outerjoin(Compte, Compte.login == s.login)
+        .where(s.jeton == _digest(token), s.revoquee_le.is_(None))
+    )  # fmt: skip
     with engine.connect() as conn:
         found = conn.execute(q).first()
     if found is None or found.vue_le < now - timeout:
         return None
+    if found.role is not None:  # a single sign-on: the role its rules gave at sign-in
+        user = User(found.login, found.role, found.ml_code, found.nom or "")
+    elif found.compte_role is not None and found.actif:  # a local account, still active
+        user = User(found.login, found.compte_role, found.compte_ml, found.compte_nom)
+    else:
+        return None
     if found.vue_le < now - dt.timedelta(minutes=1):
         with engine.begin() as conn:
             conn.execute(update(SessionConnexion).where(SessionConnexion.jeton == _digest(token)).values(vue_le=now))
-    return User(found.login, found.role, found.ml_code, found.nom)
+    return user
 
 
 def close_session(engine: Engine, token: str, login: str, adresse: str | None, motif: str) -> None:

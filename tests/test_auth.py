@@ -161,6 +161,16 @@ def test_a_session_ends_after_the_inactivity_timeout_at_logout_and_when_the_acco
     assert session_user(engine, "un jeton inventé") is None
 
 
+def test_a_single_sign_on_session_keeps_the_role_its_rules_gave(engine) -> None:
+    agent = User("agent@ml-exemple.fr", "mission_locale", "ML09", "Agente")  # no local account
+    token = open_session(engine, agent, "10.0.0.3", sso=True)
+    assert session_user(engine, token) == agent  # a reload finds the same person, role and ML
+    nobody = open_session(engine, User("sans.compte", "animateur"), "10.0.0.3")  # not a sign-on, no account
+    assert session_user(engine, nobody) is None
+    close_session(engine, token, agent.login, "10.0.0.3", "à la demande de l'utilisateur")
+    assert session_user(engine, token) is None
+
+
 def test_a_cookie_code_is_good_once_and_for_a_minute(monkeypatch) -> None:
     from lib import session_cookie
 

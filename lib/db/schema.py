@@ -297,6 +297,10 @@ class SessionConnexion(Base):
     creee_le: Mapped[dt.datetime] = mapped_column(DateTime)
     vue_le: Mapped[dt.datetime] = mapped_column(DateTime)  # last activity: the inactivity timeout starts here
     revoquee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # a single sign-on has no local account: its role, ML and name (given by sso.toml) live with the session
+    role: Mapped[str | None] = mapped_column(String(32))
+    ml_code: Mapped[str | None] = mapped_column(String(16))
+    nom: Mapped[str | None] = mapped_column(String(120))
 
 
 class VersionDonnees(Base):

@@ -61,9 +61,10 @@ def audit(action: str, detail: str) -> None:
         log_action(conn, user.login if user else "anonyme", action, detail, address())
 
 
-def sign_in(user: User) -> None:
-    """`user` logged in this session and in a server-side session whose token goes to the cookie."""
-    token = open_session(get_engine(), user, address())
+def sign_in(user: User, sso: bool = False) -> None:
+    """`user` logged in this session and in a server-side session whose token goes to the cookie
+    (`sso`: signed in by the identity provider, with no local account)."""
+    token = open_session(get_engine(), user, address(), sso)
     st.session_state[USER] = user
     st.session_state[LOGIN] = user.login
     st.session_state[TOKEN] = token
@@ -126,7 +127,7 @@ def login_box() -> User | None:
         )
     user = current_user()
     if user is None and (user := sso.signed_in_user()) is not None:  # back from the identity provider
-        sign_in(user)  # a server-side session like a local login: cookie, inactivity timeout, logout
+        sign_in(user, sso=True)  # a server-side session like a local login: cookie, inactivity timeout, logout
     pending = st.session_state.pop(_COOKIE_TO_WRITE, None)  # after a sign-in of this very run too
     if pending is not None:
         _write_cookie(pending)

@@ -44,6 +44,9 @@ def upgrade() -> None:
         sa.Column("creee_le", sa.DateTime(), nullable=False),
         sa.Column("vue_le", sa.DateTime(), nullable=False),
         sa.Column("revoquee_le", sa.DateTime(), nullable=True),
+        sa.Column("role", sa.String(length=32), nullable=True),
+        sa.Column("ml_code", sa.String(length=16), nullable=True),
+        sa.Column("nom", sa.String(length=120), nullable=True),
     )
     op.create_index("ix_session_connexion_login", "session_connexion", ["login"])
     with op.batch_alter_table("audit_log") as batch:
