@@ -92,7 +92,9 @@ def test_the_pdf_has_every_section_and_numbered_pages(regional, demo_engine) -> 
         assert titre in body, titre
     assert "Texte de l'animateur pour le comité." in pages[1]
     assert "Secret statistique" in pages[-1] and "moins de 5 personnes" in pages[-1]
-    assert "19\u202f206" in pages[1]  # thin space in thousands (jeunes suivis, demo)
+    # thin space in thousands (jeunes suivis, DEFM), never a bare run of digits (the years aside)
+    assert re.search(r"\d{1,3}\u202f\d{3}", pages[1])
+    assert not [n for n in re.findall(r"(?<![\d\u202f])\d{4,}(?![\d\u202f])", pages[1]) if not 1990 <= int(n) <= 2035]
     # comma decimals: the programme's share of the MLs' budget (the page test may have added an action's cost)
     part = prog.build(animation_store.active_values(demo_engine, 2010), 2010).budget.part
     assert f"{part * 100:.2f}".replace(".", ",") + "\u202f%" in body
