@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from scripts.screenshot import wait_streamlit
-from scripts.serveur import serveur
+from scripts.serveur import serveur, visitor_habilitations
 from tests.conftest import TEST_DB_URL
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,9 @@ def server(demo_engine, tmp_path):
     src.backup(dst)
     src.close()
     dst.close()
-    env = {"OBSERVATOIRE_DB_URL": f"sqlite:///{tmp_path / 'b.db'}"}
+    # the page opens before the login (the login box is on it): the visitor holds the administrator's pages
+    habilitations = visitor_habilitations("administrateur", tmp_path)
+    env = {"OBSERVATOIRE_DB_URL": f"sqlite:///{tmp_path / 'b.db'}", "OBSERVATOIRE_HABILITATIONS": str(habilitations)}
     with serveur(env) as url:
         yield url
 
