@@ -217,3 +217,17 @@ def test_an_invite_sees_nothing_below_the_departement(demo_engine, demo_warehous
     names |= set(communes["nom"].astype(str) + " (" + communes["dep_code"].astype(str) + ")")
     for page in ROLES["invite"]["pages"]:
         assert not _shown(_open(None, page)) & names, page
+
+
+def test_an_invite_s_table_is_cut_once_and_its_reruns_reuse_it() -> None:
+    import pandas as pd
+
+    from lib.publication.read import LABELS
+    from lib.secret import declare_public
+    from lib.ui import acces
+
+    frame = pd.DataFrame({LABELS["ml"]: ["Mission locale Lot", "Total"], "n": [3.0, 3.0]})
+    masked = declare_public(frame, [LABELS["ml"]], ["n"], "table d'essai")
+    first, rerun = acces.visible(masked), acces.visible(masked)  # a visitor not logged in: an invité
+    assert list(first.table[LABELS["ml"]]) == ["Total"]  # no ML row for an invité, the margin stays
+    assert rerun is first  # the same object: its frames, charts and files are not made again

@@ -139,9 +139,24 @@ def visible(masked: MaskedTable) -> MaskedTable:
     dims = [d for d in masked.dims if d in TERRITORIAL_DIMS]
     if not dims or (h is not None and not h.own_ml_only and all(set(TERRITORIAL_DIMS[d]) <= h.niveaux for d in dims)):
         return masked
+    user = current_user()
+    ml = str(user.ml) if h is not None and h.own_ml_only and user is not None and user.ml is not None else None
+    own = (ml, int(warehouse().version)) if ml is not None else None
+    return _restricted(masked.content_key, repr(h), own, masked, h)
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _restricted(
+    content: str, rights: str, own_ml: tuple[str, int] | None, _masked: MaskedTable, _h: Habilitation | None
+) -> MaskedTable:
+    """The rows of `_masked` (its `content` key) that a role (`rights`: its habilitation) sees, cut once per table
+    and role: an invité's or an ML account's reruns reuse the same object, and with it every cached frame,
+    chart and file keyed by its content. `own_ml`: the account's ML and the data version of its territories."""
+    masked, h = _masked, _h
+    dims = [d for d in masked.dims if d in TERRITORIAL_DIMS]
     t = masked.table
     keep = pd.Series(True, index=t.index)
-    own = _own_territories() if h is not None and h.own_ml_only else {}
+    own = _territories_of(*own_ml) if own_ml is not None else {}
     for d in dims:
         values = t[d].astype(str)
         aggregate = values.isin([TOTAL, *masked.subtotals(d)])
