@@ -12,6 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = ROOT / "config.toml"
 
 
+
+def read_toml(text: str, source: str, sections: tuple[str, ...], error: type[Exception]) -> dict:
+    """A decision file's TOML (habilitations, sso, partenariat): `error`, in French and naming `source`,
+    when the text is not TOML or holds a section other than `sections` (written as in the file:
+    "[[regle]]", "[roles.…]")."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{source} n'est pas un fichier TOML valide : {exc}.") from exc
+    unknown = sorted(set(raw) - {s.strip("[]").split(".")[0] for s in sections})
+    if unknown:
+        raise error(f"{source} : section inconnue « {unknown[0]} » (sections possibles : {', '.join(sections)}).")
+    return raw
+
 @dataclass(frozen=True)
 class SecretRules:
     """Statistical confidentiality thresholds (seed 000, INSEE rules)."""

@@ -9,13 +9,13 @@ Nothing here touches Streamlit: lib.ui.acces applies it to the user of a session
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from lib.auth import ROLES as ROLE_LABELS
+from lib.config import read_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = ROOT / "habilitations.toml"
@@ -137,13 +137,7 @@ def _role(name: str, raw: object, source: str) -> Habilitation:
 
 def parse(text: str, source: str = "habilitations.toml") -> Habilitations:
     """The habilitations of a file's text; HabilitationsError names what is wrong and where."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise HabilitationsError(f"{source} illisible : {exc}") from exc
-    extra = set(raw) - {"anonyme", "roles"}
-    if extra:
-        raise _unknown(source, sorted(extra), ("anonyme", "roles"))
+    raw = read_toml(text, source, ("[anonyme]", "[roles.…]"), HabilitationsError)
     roles_raw = raw.get("roles", {})
     unknown = [r for r in roles_raw if r not in ROLES]
     if unknown:

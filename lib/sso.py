@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from joserfc.jwk import KeySet
 
 from lib.auth import ROLES as ROLE_LABELS
 from lib.auth import User
-from lib.config import ROOT
+from lib.config import ROOT, read_toml
 
 log = logging.getLogger(__name__)
 
@@ -115,14 +114,7 @@ def _rule(numero: int, raw: Mapping, path_name: str) -> Rule:
 
 def parse_rules(text: str, path_name: str = "sso.toml") -> Rules:
     """The rules of an sso.toml text; a mistake raises SsoConfigError saying where."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SsoConfigError(f"{path_name} n'est pas un fichier TOML valide : {exc}.") from exc
-    unknown = set(raw) - {"regle", "missions_locales"}
-    if unknown:
-        raise SsoConfigError(f"{path_name} : section inconnue « {sorted(unknown)[0]} » "
-                             "(sections possibles : [[regle]], [missions_locales]).")  # fmt: skip
+    raw = read_toml(text, path_name, ("[[regle]]", "[missions_locales]"), SsoConfigError)
     table = raw.get("missions_locales", {})
     where = f"{path_name}, [missions_locales]"
     if not all(isinstance(code, str) and code.strip() for code in table.values()):

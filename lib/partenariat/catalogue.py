@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lib.config import ROOT
+from lib.config import ROOT, read_toml
 
 CATALOGUE_PATH = ROOT / "partenariat.toml"
 
@@ -147,15 +146,7 @@ def _cached_catalogue(path: Path, stamp: int) -> Catalogue:
 
 def parse_catalogue(text: str, path: Path | None = None) -> Catalogue:
     name = path.name if path else "partenariat.toml"
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{name} n'est pas un fichier TOML valide : {exc}.") from exc
-    unknown_sections = set(raw) - {"reglages", "indicateur"}
-    if unknown_sections:
-        raise CatalogueError(
-            f"{name} : section inconnue « {sorted(unknown_sections)[0]} » (attendu : [reglages] et [[indicateur]])."
-        )
+    raw = read_toml(text, name, ("[reglages]", "[[indicateur]]"), CatalogueError)
     seuil = _seuil_proche(raw.get("reglages", {}), name)
     blocks = raw.get("indicateur", [])
     if not isinstance(blocks, list) or not blocks:
