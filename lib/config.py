@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = ROOT / "config.toml"
 
 
-
 def read_toml(text: str, source: str, sections: tuple[str, ...], error: type[Exception]) -> dict:
     """A decision file's TOML (habilitations, sso, partenariat): `error`, in French and naming `source`,
     when the text is not TOML or holds a section other than `sections` (written as in the file:
@@ -25,6 +24,7 @@ def read_toml(text: str, source: str, sections: tuple[str, ...], error: type[Exc
     if unknown:
         raise error(f"{source} : section inconnue « {unknown[0]} » (sections possibles : {', '.join(sections)}).")
     return raw
+
 
 @dataclass(frozen=True)
 class SecretRules:
